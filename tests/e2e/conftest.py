@@ -1,0 +1,62 @@
+"""The real stack for end-to-end tests: the directory web app, the action server and the Rasa server,
+with the real trained model (`make train`) and the real embedding model, on free ports and throw-away stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from scripts.stack import ROOT, Stack, free_port
+
+MODEL = ROOT / "models" / "send-assistant.tar.gz"
+
+
+class RunningStack(Stack):
+    def say(self, sender: str, text: str, metadata: dict | None = None, timeout: float = 30.0) -> list[dict]:
+        """Sends one message through Rasa's REST channel and returns the bot's messages."""
+        body = json.dumps({"sender": sender, "message": text, "metadata": metadata or {}}).encode()
+        request = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+            return json.loads(response.read())
+
+    def chat(self, sender: str, text: str, metadata: dict | None = None, timeout: float = 30.0) -> dict:
+        """Sends one message through the web app's chat gateway (what the widget uses)."""
+        body = json.dumps({"sender": sender, "message": text, "metadata": metadata or {}}).encode()
+        request = urllib.request.Request(f"{self.web_url}/api/chat", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+            return json.loads(response.read())
+
+
+def bot_text(messages: list[dict]) -> str:
+    """Everything the bot said in one turn, custom payloads included, as one lower-case string."""
+    return "\n".join(json.dumps(m, ensure_ascii=False) if "custom" in m else m.get("text", "")
+                     for m in messages).lower()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> RunningStack:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) before the end-to-end tests")
+    tmp = tmp_path_factory.mktemp("stack")
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp / 'directory.db'}",
+        "SEND_INDEX_DIR": str(tmp / "index"),
+        "SEND_TRACKER_DB": str(tmp / "tracker.db"),
+        "SEND_ENV": "test",
+        "SEND_RATE_LIMIT_PER_MINUTE": "1000",
+    }
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "directory", "load"], cwd=ROOT,
+                   env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, check=True, stdout=sys.stderr)
+    running = RunningStack(web_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
+                           log_dir=Path(tmp / "logs"), env=env)
+    running.start()
+    yield running
+    running.stop()
