@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 PY := .venv/bin/python
 RASA_PY := .venv-rasa/bin/python
 
-.PHONY: run test setup setup-test data train validate lint bench crossval eval clean
+.PHONY: run run-scaled test setup setup-test data train validate lint bench bench-load crossval eval eval-bot staff-admin clean
 
 setup:            ## create/update the two virtual environments (idempotent)
 	@scripts/setup.sh
@@ -24,6 +24,12 @@ train: setup      ## train the Rasa model only when config.yml, bot/domain.yml o
 run: data train   ## start the whole service: http://localhost:8000
 	@$(PY) scripts/stack.py
 
+run-scaled: setup train ## scale-out mode on one machine: PostgreSQL + Redis, 2 Rasa and 2 directory replicas
+	@$(PY) scripts/stack_scaled.py
+
+staff-admin: data ## create the first staff admin (asks for the email and the password)
+	@read -r -p "Admin email: " email && $(PY) -m directory create-staff --email "$$email" --role admin
+
 test: setup-test train ## the whole suite, both runtimes
 	@scripts/run_tests.sh
 
@@ -38,6 +44,9 @@ eval: data        ## search quality on the development questions
 
 bench: data train ## benchmarks; results go to docs/benchmarks.md
 	@$(PY) bench/search_bench.py
+
+bench-load: setup train ## 50 conversations x 60 s, scaled topology vs single machine (needs PostgreSQL + Redis)
+	@$(PY) bench/load_bench.py
 
 lint:
 	@$(PY) -m ruff check . && $(PY) -m ruff format --check .
