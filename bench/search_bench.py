@@ -157,7 +157,8 @@ def percentile(values: list[float], q: float) -> float:
 EXPLANATION = """
 Latency is per query, {rounds} queries per cell, p50 / p95 in ms (wall clock unless said), end to
 end: parse, encode the query with the real model, search FAISS (exact `IndexFlatIP`) and BM25,
-filter, fuse by RRF (k = 60). Entries are synthetic (resampled from the real directory's text);
+filter, fuse by RRF (k = 60; the keyword list cut to entries scoring at least 35% of its best), prefer
+the query's or the default council. Entries are synthetic (resampled from the real directory's text);
 their passage vectors are random unit vectors, because encoding 100,000 entries' passages with the
 real model takes hours on 2 cores (the build column adds the projected encoding time at the measured
 rate). Update = one entry's passages encoded by the real model and replaced in FAISS, BM25 and the
@@ -198,7 +199,45 @@ def machine() -> str:
     )
 
 
-def bench(sizes: list[int], rounds: int) -> tuple[list[str], list[str]]:
+QUESTION_SETS = {
+    "development set (`../shared/eval/dev_questions.jsonl`)": ROOT.parent
+    / "shared"
+    / "eval"
+    / "dev_questions.jsonl",
+    "own family questions (`tests/directory/test_search_queries.jsonl`)": ROOT
+    / "tests"
+    / "directory"
+    / "test_search_queries.jsonl",
+}
+
+
+def quality(service: SearchService) -> list[str]:
+    """hit@1 / hit@3 / MRR of each retriever on the question sets, as `python -m directory eval` runs them."""
+    from directory.evaluation import evaluate, load_questions
+
+    council = load_settings().default_council
+    lines = [
+        "### Search quality",
+        "",
+        "The real directory and the real model, as `python -m directory eval FILE` measures it: questions",
+        f"that name no council search the default council ({council}); MRR over the top 10. The own",
+        "questions s55-s93 were written before the 2026-11-29 changes to fusion and query expansion.",
+        "",
+        "| question set | questions | mode | hit@1 | hit@3 | MRR |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, path in QUESTION_SETS.items():
+        if not path.exists():
+            lines.append(f"| {label} | not found | | | | |")
+            continue
+        results = evaluate(service, load_questions(path), default_council=council)
+        for mode, result in results.items():
+            h1, h3, mrr = result.row()
+            lines.append(f"| {label} | {result.questions} | {mode} | {h1:.3f} | {h3:.3f} | {mrr:.3f} |")
+    return lines
+
+
+def bench(sizes: list[int], rounds: int) -> tuple[list[str], list[str], list[str]]:
     search_service.QUERY_CACHE_SIZE = 0  # every query is encoded, as a new question would be
     real = SentenceTransformerEmbedder(torch_threads=load_settings().torch_threads)
     embedder = BenchEmbedder(real)
@@ -235,6 +274,8 @@ def bench(sizes: list[int], rounds: int) -> tuple[list[str], list[str]]:
         f"{real_build:.1f} s ({passages / real_build:.0f} passages/s)."
     )
     rate = passages / real_build
+    quality_lines = quality(service)
+    print("\n".join(quality_lines), flush=True)
 
     rows = []
     for n in sizes:
@@ -274,10 +315,17 @@ def bench(sizes: list[int], rounds: int) -> tuple[list[str], list[str]]:
         )
         print(rows[-1], flush=True)
         del service, docs
-    return rows, notes
+    return rows, notes, quality_lines
 
 
-def write_section(rows: list[str], notes: list[str], rounds: int, load_before: str, load_after: str) -> str:
+def write_section(
+    rows: list[str],
+    notes: list[str],
+    quality_lines: list[str],
+    rounds: int,
+    load_before: str,
+    load_after: str,
+) -> str:
     today = dt.date.today().isoformat()
     lines = [
         SECTION,
@@ -302,6 +350,8 @@ def write_section(rows: list[str], notes: list[str], rounds: int, load_before: s
         "  default spinning, one query encoding with 2 torch threads took ~500 ms instead of ~15 ms whenever",
         "  another process held the other core (measured here on the shared machine).",
         "",
+        *quality_lines,
+        "",
     ]
     return "\n".join(lines)
 
@@ -322,9 +372,9 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    rows, notes = bench(args.sizes, args.rounds)
+    rows, notes, quality_lines = bench(args.sizes, args.rounds)
     load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    section = write_section(rows, notes, args.rounds, load_before, load_after)
+    section = write_section(rows, notes, quality_lines, args.rounds, load_before, load_after)
     print(section)
     if not args.no_write:
         existing = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""

@@ -10,7 +10,6 @@ A hit is a result whose name contains one of the expected strings, ignoring case
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +45,9 @@ def load_questions(path: Path | str) -> list[dict]:
 
 def council_named(text: str, councils: Iterable[str]) -> str | None:
     """The council a question names (the first one, if it names several), else None: no filter."""
-    lowered = text.lower()
-    positions = [(m.start(), c) for c in councils if (m := re.search(rf"\b{re.escape(c)}\b", lowered))]
-    return min(positions)[1] if positions else None
+    from directory.search.query import named_council
+
+    return named_council(text, councils)
 
 
 def first_hit(names: list[str], expected: list[str]) -> int | None:
@@ -135,12 +134,16 @@ def run_eval(
     default_council: str | None = None,
     service: SearchService | None = None,
 ) -> dict[str, ModeResult]:
-    """Questions naming a council search that council; the others ``default_council`` (None: all)."""
+    """Questions naming a council search that council; the others ``default_council``, which defaults to the
+    product's (``settings.default_council``, as the assistant searches): pass "" to search every council."""
+    if default_council is None:
+        default_council = settings.default_council
     service = service or build_service(settings)
     if not len(service):
         out.write("The directory is empty: run `python -m directory load` first.\n")
         return {}
-    results = evaluate(service, load_questions(path), default_council=default_council)
+    results = evaluate(service, load_questions(path), default_council=default_council or None)
+    out.write(f"Questions that name no council search {default_council or 'every council'}.\n")
     report(results, out)
     return results
 
@@ -148,12 +151,17 @@ def run_eval(
 def run_search_jsonl(
     settings: Settings, stdin: TextIO, stdout: TextIO, k: int = 5, service: SearchService | None = None
 ) -> int:
-    """One query per line in, one ``{"query", "results": [{"id", "name", "score"}]}`` line out."""
+    """One query per line in, one ``{"query", "results": [{"id", "name", "score"}]}`` line out.
+
+    As in the API without a council: the council a query names, else the default council, ranks first.
+    """
     service = service or build_service(settings)
+    prefer = settings.default_council if settings is not None else None
     count = 0
     for line in stdin:
         query = line.rstrip("\r\n")
-        hits = service.search(query, k=k) if query.strip() else []  # one output line per input line
+        # a blank line still gets its output line
+        hits = service.search(query, k=k, prefer_council=prefer) if query.strip() else []
         results = [
             {"id": hit.id, "name": service.document(hit.id).name, "score": round(hit.score, 6)}
             for hit in hits

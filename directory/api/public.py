@@ -71,6 +71,7 @@ def _search_text(value: str | None) -> str | None:
 def list_services(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     search: str | None = Query(
         None, description="Words a family would type; results in hybrid-search order."
     ),
@@ -109,7 +110,10 @@ def list_services(
         contents = [oruk.service_json(s) for s in services]
         return oruk.page_json(contents, total=total, page=page, per_page=per_page)
 
-    hits = get_search(request).search(text, SearchFilters(**vars(query)), k=MAX_SEARCH_RESULTS)
+    # Without a council filter every council's entries are searched, the default council's first.
+    hits = get_search(request).search(
+        text, SearchFilters(**vars(query)), k=MAX_SEARCH_RESULTS, prefer_council=settings.default_council
+    )
     if not hits:
         store.record_unanswered(text, session=session, council=query.council, kind="search")
         session.commit()

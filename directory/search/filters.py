@@ -67,6 +67,10 @@ class FilterIndex:
                     del self._maps[name][value]
         del self._ages[doc_id]
 
+    def councils(self) -> list[str]:
+        """The councils that have entries (lower case)."""
+        return list(self._maps["council"])
+
     def allowed(self, filters: SearchFilters | None) -> set[str] | None:
         """The ids passing every filter, or None when there are no filters (everything passes)."""
         if filters is None or filters.is_empty():

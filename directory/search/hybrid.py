@@ -60,3 +60,28 @@ def age_factor(
     if low <= query_max and query_min <= high:
         return AGE_FIT
     return AGE_MISMATCH
+
+
+# --- cutting weak keyword candidates before fusion ------------------------------------------------------
+# RRF gives every listed entry a share by rank alone, so an entry that BM25 found only through a common
+# word ("help", "child") and the dense list ranks in the middle can outscore the dense list's clear best.
+# The keyword list therefore reaches fusion cut to the entries scoring at least this share of its own
+# best score: relative to the query's own scores, so it carries over to questions it was not chosen on.
+KEYWORD_SHARE = 0.35
+
+
+def near_best(scored: Sequence[tuple[str, float]], share: float | None = None) -> list[str]:
+    """The ids of ``scored`` (best first) scoring at least ``share`` (``KEYWORD_SHARE``) of the best."""
+    if not scored:
+        return []
+    floor = scored[0][1] * (KEYWORD_SHARE if share is None else share)
+    return [doc_id for doc_id, score in scored if score >= floor]
+
+
+# Soft council preference: with no council filter, entries of the council the query names (else the
+# product's default council) come first; other councils' entries are damped, not removed.
+OTHER_COUNCIL = 0.5
+
+
+def council_factor(doc_council: str, preferred: str | None) -> float:
+    return 1.0 if preferred is None or doc_council == preferred else OTHER_COUNCIL

@@ -16,10 +16,11 @@ import numpy as np
 
 from directory.search.documents import KEYWORD_FIELDS, SearchDocument, keyword_fields
 from directory.search.query import STOPWORDS, stem, words
-from directory.search.synonyms import matches
+from directory.search.synonyms import matches, related
 
 K1 = 1.2
 B = 0.75
+RELATED_WEIGHT = 0.5  # a related concept (synonyms.RELATED) counts this much of a named one in a query
 
 
 @lru_cache(maxsize=32768)
@@ -41,6 +42,15 @@ def document_terms(doc: SearchDocument) -> tuple[dict[str, float], float]:
             counts[term] += weight
         length += weight * len(terms)
     return dict(counts), length
+
+
+def query_weights(text: str) -> dict[str, float]:
+    """Each query term's weight before idf: 1 for one occurrence, +0.5 per repeat; related concepts less."""
+    weights = {term: 1.0 + 0.5 * (qtf - 1) for term, qtf in Counter(analyse(text)).items()}
+    if RELATED_WEIGHT > 0:
+        for group in related(text):
+            weights.setdefault("~" + group.concept, RELATED_WEIGHT)
+    return weights
 
 
 class KeywordIndex:
@@ -127,12 +137,12 @@ class KeywordIndex:
             return []
         avgdl = self._total_length / len(self._slot) or 1.0
         scores = np.zeros(len(self._ids), dtype=np.float64)
-        for term, qtf in Counter(analyse(text)).items():
+        for term, weight in query_weights(text).items():
             arrays = self._posting_arrays(term)
             if arrays is None:
                 continue
             slots, tfs = arrays
-            weight = self.idf(term) * (1.0 + 0.5 * (qtf - 1))
+            weight *= self.idf(term)
             norm = K1 * (1.0 - B + B * self._lengths[slots] / avgdl)
             scores[slots] += weight * tfs * (K1 + 1.0) / (tfs + norm)
         found = np.flatnonzero(scores > 0)

@@ -6,6 +6,7 @@ Tokenising and stemming live here too, so documents and queries are normalised b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,6 +53,13 @@ def words(text: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Stemmed content tokens: what keyword matching and synonym phrases compare."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def named_council(text: str, councils: Iterable[str]) -> str | None:
+    """The council a query names ("we live in Knowsley"), the first if it names several, else None."""
+    lowered = text.lower()
+    found = [(m.start(), c) for c in councils if c and (m := re.search(rf"\b{re.escape(c)}\b", lowered))]
+    return min(found)[1] if found else None
 
 
 # --- ages ---------------------------------------------------------------------------------------------

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from directory.search import persist
+from directory.search import hybrid, persist
 from directory.search.documents import SearchDocument, fingerprint, passages
 from directory.search.embedder import DEFAULT_MODEL_NAME, Embedder, QueryCache, SentenceTransformerEmbedder
 from directory.search.filters import FilterIndex, SearchFilters
-from directory.search.hybrid import age_factor, reciprocal_rank_fusion
 from directory.search.index import DenseIndex, encode_documents, single_threaded
 from directory.search.keyword import KeywordIndex
-from directory.search.query import parse_query
-from directory.search.synonyms import gloss, synonyms_version
+from directory.search.query import named_council, parse_query
+from directory.search.synonyms import dense_query, synonyms_version
 
 if TYPE_CHECKING:
     from directory.settings import Settings
@@ -208,15 +207,24 @@ class SearchService:
     # --- searching ------------------------------------------------------------------------------------
 
     def search(
-        self, query: str, filters: SearchFilters | None = None, k: int = 10, mode: Mode = "hybrid"
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        mode: Mode = "hybrid",
+        prefer_council: str | None = None,
     ) -> list[Hit]:
-        """Best ``k`` entries for a query. A blank query lists the filtered entries by name."""
+        """Best ``k`` entries for a query. A blank query lists the filtered entries by name.
+
+        Without a council filter, entries of the council the query names, else of ``prefer_council``
+        (the product's default council), rank above other councils' entries (which stay in the list).
+        """
         if mode not in ("hybrid", "dense", "keyword"):
             raise ValueError(f"unknown search mode {mode!r}")
         parsed = parse_query(query or "")
         if not parsed.text or k <= 0:
             return self._browse(filters, k)
-        vector = self._queries.encode(gloss(parsed.text)) if mode != "keyword" else None
+        vector = self._queries.encode(dense_query(parsed.text)) if mode != "keyword" else None
         with self._lock:
             allowed = self._filters.allowed(filters)
             if allowed is not None and not allowed:
@@ -229,16 +237,21 @@ class SearchService:
                 weights.append(FUSION_WEIGHTS["dense"])
             if mode != "dense":
                 keyword = self._keyword.search(parsed.keyword_text or parsed.text, CANDIDATES, allowed)
-                rankings.append([doc_id for doc_id, _ in keyword])
+                rankings.append(hybrid.near_best(keyword, 0.0 if mode == "keyword" else None))
                 weights.append(FUSION_WEIGHTS["keyword"])
             docs = self._docs
-        fused = reciprocal_rank_fusion(rankings, weights)
+            councils = self._filters.councils()
+        preferred = None
+        if not (filters and filters.council):
+            preferred = named_council(parsed.text, councils) or prefer_council
+        fused = hybrid.reciprocal_rank_fusion(rankings, weights, k=hybrid.RRF_K)
         hits = []
         for entry in fused:
             doc = docs.get(entry.id)
             if doc is None:
                 continue
-            factor = age_factor(doc.minimum_age, doc.maximum_age, parsed.age_min, parsed.age_max)
+            factor = hybrid.age_factor(doc.minimum_age, doc.maximum_age, parsed.age_min, parsed.age_max)
+            factor *= hybrid.council_factor(doc.council, preferred)
             dense_rank = entry.ranks[0] if vector is not None else None
             keyword_rank = entry.ranks[-1] if mode != "dense" else None
             hits.append(Hit(entry.id, entry.score * factor, dense_rank, keyword_rank))

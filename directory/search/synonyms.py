@@ -182,6 +182,39 @@ GROUPS: tuple[Group, ...] = (
 )  # fmt: skip
 
 
+# Related concepts, added to a query (never to documents) at a lower weight: where the SEND system sends a
+# family with this kind of question as well. The SEND Code of Practice (2015, chapter 2) gives the
+# information, advice and support service (SENDIASS) the EHC needs assessment and plan process,
+# disagreement resolution and appeals, complaints and exclusions: a question about any of these is also a
+# question for it. Like the groups, these are relations of the SEND system, not of any test question.
+RELATED: dict[str, tuple[str, ...]] = {
+    "ehcp": ("advice",),
+    "dispute": ("advice",),
+    "complaint": ("advice",),
+    "school": ("advice",),
+}
+_GROUP = {group.concept: group for group in GROUPS}
+
+
+def related(text: str) -> list[Group]:
+    """Groups related to the ones the text names (and not named by it), in order, once each."""
+    named = [group.concept for group, _ in matches(phrase_key(text))]
+    out: list[Group] = []
+    for concept in named:
+        for other in RELATED.get(concept, ()):
+            if other not in named and _GROUP[other] not in out:
+                out.append(_GROUP[other])
+    return out
+
+
+def dense_query(text: str) -> str:
+    """What the model reads for a query: the query, the meaning of its acronyms and family words, and the
+    related concepts (``RELATED``)."""
+    extra = [group.gloss for group in related(text)]
+    glossed = gloss(text)
+    return f"{glossed} ({'; '.join(extra)})" if extra else glossed
+
+
 def synonyms_version() -> str:
     """Short hash of the groups: part of the saved index's passage scheme (glosses are embedded)."""
     return hashlib.sha1(repr(GROUPS).encode("utf-8"), usedforsecurity=False).hexdigest()[:8]

@@ -17,13 +17,13 @@ from directory import vocab
 from directory.search.documents import SearchDocument, passages
 from directory.search.embedder import FakeEmbedder, normalise_rows
 from directory.search.filters import SearchFilters
-from directory.search.hybrid import AGE_FIT, AGE_MISMATCH, age_factor, reciprocal_rank_fusion
+from directory.search.hybrid import AGE_FIT, AGE_MISMATCH, age_factor, near_best, reciprocal_rank_fusion
 from directory.search.index import DenseIndex
-from directory.search.keyword import KeywordIndex
+from directory.search.keyword import RELATED_WEIGHT, KeywordIndex, query_weights
 from directory.search.persist import META_FILE
 from directory.search.query import parse_query, stem
 from directory.search.service import SearchService
-from directory.search.synonyms import concept_tokens, gloss
+from directory.search.synonyms import concept_tokens, dense_query, gloss, related
 
 _ids = itertools.count(1)
 
@@ -189,6 +189,23 @@ def test_reciprocal_rank_fusion_math():
     assert weighted[1].score == pytest.approx(0.5 / 61)
 
 
+def test_weak_keyword_matches_are_cut_before_fusion():
+    scored = [("a", 10.0), ("b", 4.0), ("c", 3.4), ("d", 0.5)]
+    assert near_best(scored) == ["a", "b"]  # KEYWORD_SHARE = 0.35 of the best score
+    assert near_best(scored, 0.0) == ["a", "b", "c", "d"]
+    assert near_best([]) == []
+
+
+def test_related_concepts_expand_a_query_at_a_lower_weight():
+    assert [g.concept for g in related("the school are not following his EHCP")] == ["advice"]
+    assert related("my son was excluded and we want to appeal") and not related("speech therapy waiting list")
+    assert related("free impartial advice about an EHCP") == []  # already named: not added again
+    weights = query_weights("tribunal appeal about my EHCP")
+    assert weights["~advice"] == RELATED_WEIGHT < weights["~ehcp"] == 1.0
+    assert "independent information, advice and support" in dense_query("tribunal appeal about my EHCP")
+    assert dense_query("speech therapy") == gloss("speech therapy")
+
+
 def test_age_factor():
     assert age_factor(5, 11, 8, 8) == AGE_FIT
     assert age_factor(12, 17, 8, 8) == AGE_MISMATCH
@@ -236,6 +253,22 @@ def test_filters_apply_to_every_mode(corpus, filters, expected):
         assert ids <= expected, mode
         if mode != "keyword":  # dense ranks every allowed entry; keyword only the ones sharing a word
             assert ids == expected, mode
+
+
+def test_without_a_council_filter_the_named_or_preferred_council_comes_first(corpus):
+    service = make_service(corpus)
+
+    def councils(query: str, **options) -> list[str]:
+        return [service.document(hit.id).council for hit in service.search(query, k=20, **options)]
+
+    plain = service.search("short breaks", k=20)
+    preferred = service.search("short breaks", k=20, prefer_council="knowsley")
+    assert {h.id for h in preferred} == {h.id for h in plain}  # reordered, nothing removed
+    assert councils("short breaks", prefer_council="knowsley")[0] == "knowsley"
+    assert councils("short breaks", prefer_council="sefton")[0] == "sefton"
+    assert councils("short breaks in Knowsley", prefer_council="sefton")[0] == "knowsley"  # named wins
+    only_sefton = councils("short breaks in Knowsley", filters=SearchFilters(council="sefton"))
+    assert only_sefton and set(only_sefton) == {"sefton"}  # an explicit filter wins over both
 
 
 def test_blank_query_lists_filtered_entries_by_name(corpus):
