@@ -42,8 +42,12 @@ crossval: setup   ## NLU 5-fold cross-validation (slow: minutes)
 eval: data        ## search quality on the development questions
 	@$(PY) -m directory eval ../shared/eval/dev_questions.jsonl
 
+eval-bot: setup train ## the development questions through a throw-away running stack, scored by a rubric
+	@$(PY) -m directory.evaluation_chat ../shared/eval/dev_questions.jsonl
+
 bench: data train ## benchmarks; results go to docs/benchmarks.md
 	@$(PY) bench/search_bench.py
+	@$(PY) bench/turn_bench.py
 
 bench-load: setup train ## 50 conversations x 60 s, scaled topology vs single machine (needs PostgreSQL + Redis)
 	@$(PY) bench/load_bench.py

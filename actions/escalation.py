@@ -13,7 +13,8 @@ from actions import common, formatting
 from actions.directory_client import DirectoryError, get_client
 from send_common.redaction import redact
 
-CASEWORKER = re.compile(r"\b(case ?worker|co-?ordinator|send officer|send team)\b", re.IGNORECASE)
+# Someone asking who their own person is; "the SEND team" alone (a complaint, a delay) is not that question.
+CASEWORKER = re.compile(r"\b(case ?worker|co-?ordinator|send officer)\b", re.IGNORECASE)
 FORUM_INTENTS = {"parent_struggling", "contact_sendiass"}
 
 

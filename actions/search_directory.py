@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import common, formatting, parsing
+from actions import common, formatting, parsing, service_cards
 from actions.directory_client import DirectoryError, get_client
 from actions.settings import get_settings
 
@@ -51,11 +51,18 @@ def show_results(
     intro: str | None = "utter_service_results_intro",
     limit: int | None = None,
 ) -> None:
+    """The intro, then the entries: as text (unless the client renders cards) and as service cards."""
     limit = limit or get_settings().max_results
     if intro:
         common.say(dispatcher, intro)
+    as_text = not service_cards.renders_cards(tracker)
+    cards = []
     for service in results[:limit]:
-        common.say(dispatcher, "utter_service_result", **result_variables(service, tracker, domain))
+        shown = result_variables(service, tracker, domain)
+        if as_text:
+            common.say(dispatcher, "utter_service_result", **shown)
+        cards.append(service_cards.card(service, shown))
+    dispatcher.utter_message(json_message=service_cards.cards_payload(cards))
 
 
 async def search(tracker: Tracker, query: str, age: int | None) -> list[dict[str, Any]]:

@@ -303,7 +303,8 @@ async def chat_turn(
     payload = {
         "sender": request.sender,
         "message": redacted,
-        "metadata": {"easy_read": easy_read, "council": council},
+        # The widget renders directory results as cards, so the actions leave out the same list as text.
+        "metadata": {"easy_read": easy_read, "council": council, "service_cards": True},
     }
     # Rasa and the help card at the same time: both are bounded, so the whole turn stays within the budget.
     reply, card = await asyncio.gather(

@@ -240,6 +240,13 @@ def test_escalation_names_sendiass_from_the_directory_and_offers_a_summary(direc
     assert responses(messages)[-1] == "utter_offer_summary"
 
 
+def test_only_a_question_about_a_caseworker_gets_the_caseworker_answer(directory, domain):
+    asked = make_tracker("who is my caseworker", intent="contact_sendiass")
+    assert "utter_caseworker" in responses(run_action(ActionEscalateSendiass(), asked, domain)[0])
+    complaint = make_tracker("I want to complain about how long the SEND team took", intent="complaint")
+    assert "utter_caseworker" not in responses(run_action(ActionEscalateSendiass(), complaint, domain)[0])
+
+
 def test_summary_removes_personal_details(directory, domain):
     tracker = make_tracker(
         "yes please",

@@ -129,6 +129,16 @@ def test_loaded_by_rasa_with_settings(sqlite_store):
     assert store.keep_slots == {"request_date"}
 
 
+def test_a_sqlite_store_writes_through_a_write_ahead_log(sqlite_store, domain):
+    store, db = sqlite_store
+    asyncio.run(store.save(make_tracker(domain, "conv-wal")))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert asyncio.run(store.retrieve("conv-wal")) is not None
+    assert "conv-wal" in raw_sqlite_dump(db)  # another reader sees the committed turn
+
+
 def test_saved_tracker_has_no_personal_data_in_the_file(sqlite_store, domain):
     store, db = sqlite_store
     asyncio.run(store.save(make_tracker(domain, "conv-1")))

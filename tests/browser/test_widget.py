@@ -91,7 +91,6 @@ def test_keyboard_conversation_with_quick_replies_cards_and_feedback(checked: Ch
         assert expected in first
     assert "No contact details recorded" in cards.nth(1).inner_text()
     checked.axe("result cards")
-    checked.shot("cards")
 
     yes = page.locator(".sc-feedback button", has_text="Yes").last
     yes.focus()

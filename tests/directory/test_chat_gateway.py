@@ -94,7 +94,7 @@ def test_normal_answer_passes_buttons_and_custom_payloads_through(rasa):
 def test_metadata_reaches_rasa(rasa):
     client = make_client(rasa.url)
     say(client, "what is an ehcp", easy_read=True, council="knowsley")
-    assert rasa.received[-1]["metadata"] == {"easy_read": True, "council": "knowsley"}
+    assert rasa.received[-1]["metadata"] == {"easy_read": True, "council": "knowsley", "service_cards": True}
     assert rasa.received[-1]["sender"] == SENDER
 
 

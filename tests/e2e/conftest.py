@@ -1,20 +1,16 @@
 """The real stack for end-to-end tests: the directory web app, the action server and the Rasa server,
-with the real trained model (`make train`) and the real embedding model, on free ports and throw-away stores."""
+with the real trained model (`make train`) and the real embedding model, on free ports and throw-away
+stores."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from scripts.stack import ROOT, Stack, free_port
-
-MODEL = ROOT / "models" / "send-assistant.tar.gz"
+from scripts.stack import Stack
+from scripts.throwaway_stack import MODEL, launch
 
 
 class RunningStack(Stack):
@@ -45,18 +41,6 @@ def bot_text(messages: list[dict]) -> str:
 def stack(tmp_path_factory) -> RunningStack:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it) before the end-to-end tests")
-    tmp = tmp_path_factory.mktemp("stack")
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp / 'directory.db'}",
-        "SEND_INDEX_DIR": str(tmp / "index"),
-        "SEND_TRACKER_DB": str(tmp / "tracker.db"),
-        "SEND_ENV": "test",
-        "SEND_RATE_LIMIT_PER_MINUTE": "1000",
-    }
-    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "directory", "load"], cwd=ROOT,
-                   env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, check=True, stdout=sys.stderr)
-    running = RunningStack(web_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-                           log_dir=Path(tmp / "logs"), env=env)
-    running.start()
+    running = launch(tmp_path_factory.mktemp("stack"), RunningStack)
     yield running
     running.stop()
