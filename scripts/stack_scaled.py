@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ROOT, Process, Stack, port_is_free  # noqa: E402
+from scripts.stack import ROOT, Process, Stack, http_ok, port_is_free  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/send_directory"
 DEFAULT_TRACKER_URL = "postgresql://postgres@127.0.0.1:5432/send_tracker"
@@ -90,34 +90,80 @@ class ScaledStack(Stack):
         index_root = Path(env.get("SEND_INDEX_DIR", ROOT / "var" / "index"))
         processes = []
         if self.rasa_ports:
-            processes.append(Process(
-                "action server",
-                [f"{rasa_bin}/python", "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
-                self.actions_port, "/health",
-            ))
+            processes.append(
+                Process(
+                    "action server",
+                    [
+                        f"{rasa_bin}/python",
+                        "-m",
+                        "rasa_sdk",
+                        "--actions",
+                        "actions",
+                        "--port",
+                        str(self.actions_port),
+                    ],
+                    self.actions_port,
+                    "/health",
+                )
+            )
         for n, web_port in enumerate(self.web_ports, start=1):
-            # Each directory replica talks to "its" Rasa replica (a load balancer would sit here in production)
+            # Each directory replica talks to "its" Rasa replica (in production a load balancer sits here)
             # and keeps its own copy of the search index, as it would on its own machine.
-            rasa_url = (f"http://127.0.0.1:{self.rasa_ports[(n - 1) % len(self.rasa_ports)]}" if self.rasa_ports
-                        else env["SEND_RASA_URL"])
-            per_replica = [f"SEND_WEB_PORT={web_port}", f"SEND_RASA_URL={rasa_url}",
-                           f"SEND_INDEX_DIR={index_root / f'replica-{web_port}'}"]
-            processes.append(Process(
-                f"directory web app {n}",
-                ["/usr/bin/env", *per_replica, str(ROOT / ".venv" / "bin" / "python"), "-m", "uvicorn",
-                 self.app_factory, "--factory", "--host", self.host, "--port", str(web_port),
-                 "--no-access-log"],
-                web_port, "/health",
-            ))
+            rasa_url = (
+                f"http://127.0.0.1:{self.rasa_ports[(n - 1) % len(self.rasa_ports)]}"
+                if self.rasa_ports
+                else env["SEND_RASA_URL"]
+            )
+            per_replica = [
+                f"SEND_WEB_PORT={web_port}",
+                f"SEND_RASA_URL={rasa_url}",
+                f"SEND_INDEX_DIR={index_root / f'replica-{web_port}'}",
+            ]
+            processes.append(
+                Process(
+                    f"directory web app {n}",
+                    [
+                        "/usr/bin/env",
+                        *per_replica,
+                        str(ROOT / ".venv" / "bin" / "python"),
+                        "-m",
+                        "uvicorn",
+                        self.app_factory,
+                        "--factory",
+                        "--host",
+                        self.host,
+                        "--port",
+                        str(web_port),
+                        "--no-access-log",
+                    ],
+                    web_port,
+                    "/health",
+                )
+            )
         for n, rasa_port in enumerate(self.rasa_ports, start=1):
-            processes.append(Process(
-                f"Rasa server {n}",
-                [f"{rasa_bin}/rasa", "run", "--model", str(ROOT / "models" / "send-assistant.tar.gz"),
-                 "--endpoints", str(ROOT / "bot" / "endpoints.scaled.yml"),
-                 "--credentials", str(ROOT / "bot" / "credentials.yml"),
-                 "--port", str(rasa_port), "--interface", self.host, "--cors", origin],
-                rasa_port, "/",
-            ))
+            processes.append(
+                Process(
+                    f"Rasa server {n}",
+                    [
+                        f"{rasa_bin}/rasa",
+                        "run",
+                        "--model",
+                        str(ROOT / "models" / "send-assistant.tar.gz"),
+                        "--endpoints",
+                        str(ROOT / "bot" / "endpoints.scaled.yml"),
+                        "--credentials",
+                        str(ROOT / "bot" / "credentials.yml"),
+                        "--port",
+                        str(rasa_port),
+                        "--interface",
+                        self.host,
+                        "--cors",
+                        origin,
+                    ],
+                    rasa_port,
+                    "/",
+                )
+            )
         return processes
 
     def check_ports(self) -> None:
@@ -139,11 +185,132 @@ class ScaledStack(Stack):
         python = str(ROOT / ".venv" / "bin" / "python")
         # No index here: each directory replica builds (or reloads) its own copy when it starts.
         for verb in (["migrate"], ["load", "--no-index"]):
-            subprocess.run([python, "-m", "directory", *verb], cwd=ROOT, env=env, check=True,
-                           stdout=sys.stderr)
+            subprocess.run(
+                [python, "-m", "directory", *verb], cwd=ROOT, env=env, check=True, stdout=sys.stderr
+            )
 
     def process(self, name: str) -> Process:
         return next(p for p in self.processes if p.name == name)
+
+    # Start-up in parts, so nothing waits for what it does not need: the Rasa replicas (which take minutes to
+    # load their model on 2 cores) start while the directory database is migrated and loaded, and a caller
+    # can use the directory replicas (seconds) before the Rasa replicas are ready.
+
+    @property
+    def rasa_side(self) -> list[str]:
+        """Names of the processes that do not need the directory database to start."""
+        return [p.name for p in self.processes or self.build() if not p.name.startswith("directory")]
+
+    def launch(self, names: list[str] | None = None) -> None:
+        """Starts the named processes (default: every one not started yet) without waiting for them."""
+        if not self.processes:
+            self.check_ports()
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            self.processes = self.build()
+        env = self.child_env()
+        for proc in self.processes:
+            if proc.popen is not None or (names is not None and proc.name not in names):
+                continue
+            log = open(self.log_dir / f"{proc.name.replace(' ', '-')}.log", "ab")  # noqa: SIM115
+            try:
+                proc.popen = subprocess.Popen(
+                    proc.command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            finally:
+                log.close()  # the child holds its own copy
+
+    def launch_prepared(self, load: bool = True) -> None:
+        """Creates the databases, launches the Rasa side, migrates and loads the directory, then launches the
+        directory replicas; waits for none of them (see wait()). Stops what it started if it fails."""
+        try:
+            self.prepare(load=False)
+            self.launch(self.rasa_side)
+            self.prepare(load=load)
+            self.launch()
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait(self, names: list[str] | None = None, timeout: float = 240.0) -> None:
+        """Waits until the named processes (default: all) answer their health check; raises if one dies."""
+        waiting = [p for p in self.processes if names is None or p.name in names]
+        deadline = time.monotonic() + timeout
+        while waiting:
+            for proc in list(waiting):
+                if proc.popen is None or proc.popen.poll() is not None:
+                    raise RuntimeError(f"The {proc.name} stopped while starting:\n{self.log_tail(proc)}")
+                if http_ok(proc.health_url):
+                    waiting.remove(proc)
+            if waiting and time.monotonic() > deadline:
+                tails = "\n".join(self.log_tail(p) for p in waiting)
+                raise RuntimeError(
+                    f"Timed out after {timeout:.0f} s waiting for: "
+                    f"{', '.join(p.name for p in waiting)}\n{tails}"
+                )
+            time.sleep(0.3)
+
+    def start(self, timeout: float = 240.0, *, prepare: bool = False, load: bool = True) -> None:
+        """Starts everything and waits until every process is healthy; with ``prepare``, creates, migrates
+        and loads the databases too (see launch_prepared)."""
+        if prepare:
+            self.launch_prepared(load=load)
+        else:
+            self.launch()
+        try:
+            self.wait(timeout=timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM to each process group, SIGKILL after ``grace`` seconds; children of a process that already
+        died (its group) are killed too, so nothing is left running."""
+        groups = [p.popen.pid for p in self.processes if p.popen is not None]
+        for pgid in reversed(groups):
+            _signal_group(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for proc in self.processes:
+            if proc.popen is None:
+                continue
+            try:
+                proc.popen.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        while any(_group_alive(g) for g in groups) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pgid in groups:
+            _signal_group(pgid, signal.SIGKILL)
+        for proc in self.processes:
+            if proc.popen is not None and proc.popen.poll() is None:
+                proc.popen.wait(5)
+
+    def survivors(self) -> list[int]:
+        """Process groups started by this stack that still have a live process (empty after stop())."""
+        return [p.popen.pid for p in self.processes if p.popen is not None and _group_alive(p.popen.pid)]
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while any process of the group is alive and not a zombie."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
+            return True
+    return False
 
 
 def ensure_database(url: str) -> bool:
@@ -168,13 +335,21 @@ def drop_database(url: str) -> None:
     parts = urlsplit(url.replace("postgresql+psycopg://", "postgresql://"))
     admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
     with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(parts.path.lstrip("/"))))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(parts.path.lstrip("/")))
+        )
 
 
-def throwaway(tmp: Path, *, prefix: str = "send_tmp", server: str = "postgres@127.0.0.1:5432",
-              redis: str = "redis://127.0.0.1:6379/13", redis_lock_db: int = 14,
-              env: dict[str, str] | None = None, **options: Any) -> ScaledStack:
+def throwaway(
+    tmp: Path,
+    *,
+    prefix: str = "send_tmp",
+    server: str = "postgres@127.0.0.1:5432",
+    redis: str = "redis://127.0.0.1:6379/13",
+    redis_lock_db: int = 14,
+    env: dict[str, str] | None = None,
+    **options: Any,
+) -> ScaledStack:
     """A ScaledStack on free ports with its own new databases (for tests and benchmarks; see drop())."""
     from scripts.stack import free_port
 
@@ -185,7 +360,9 @@ def throwaway(tmp: Path, *, prefix: str = "send_tmp", server: str = "postgres@12
         actions_port=options.get("actions_port") or free_port(),
         database_url=f"postgresql+psycopg://{server}/{prefix}_dir_{tag}",
         tracker_url=f"postgresql://{server}/{prefix}_tracker_{tag}",
-        redis_url=redis, redis_lock_db=redis_lock_db, log_dir=tmp / "logs",
+        redis_url=redis,
+        redis_lock_db=redis_lock_db,
+        log_dir=tmp / "logs",
         env={"SEND_INDEX_DIR": str(tmp / "index"), "SEND_ENV": "test", **(env or {})},
         app_factory=options.get("app_factory", "directory.app:create_app"),
     )
@@ -212,31 +389,47 @@ def from_environment() -> ScaledStack:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--no-load", action="store_true", help="skip migrating and loading the directory")
     args = parser.parse_args(argv)
     stack = from_environment()
-    print(f"[run-scaled] PostgreSQL: {stack.database_url} and {stack.tracker_url}; Redis: {stack.redis_url}",
-          flush=True)
+    print(
+        f"[run-scaled] PostgreSQL: {stack.database_url} and {stack.tracker_url}; Redis: {stack.redis_url}",
+        flush=True,
+    )
     try:
         stack.check_ports()
-        stack.prepare(load=not args.no_load)
-        print(f"[run-scaled] starting {len(stack.web_ports)} directory replicas, 1 action server and "
-              f"{len(stack.rasa_ports)} Rasa replicas (logs in {stack.log_dir})...", flush=True)
-        stack.start()
+        print(
+            f"[run-scaled] migrating and loading the directory; starting {len(stack.web_ports)} directory "
+            f"replicas, 1 action server and {len(stack.rasa_ports)} Rasa replicas "
+            f"(logs in {stack.log_dir})...",
+            flush=True,
+        )
+        stack.start(prepare=True, load=not args.no_load)
+    except KeyboardInterrupt:  # Ctrl-C while preparing or starting: start() has stopped what it started
+        print("\n[run-scaled] stopped before it was ready.", file=sys.stderr)
+        return 130
     except (RuntimeError, SystemExit, subprocess.CalledProcessError, OSError) as exc:
         print(f"[run-scaled] {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # psycopg errors: PostgreSQL not running or refusing the user
         print(f"[run-scaled] cannot prepare PostgreSQL: {exc}", file=sys.stderr)
         return 1
-    lines = [f"  Directory replica {n}:  {url}/   (staff: {url}/staff, health: {url}/health)"
-             for n, url in enumerate(stack.web_urls, start=1)]
+    lines = [
+        f"  Directory replica {n}:  {url}/   (staff: {url}/staff, health: {url}/health)"
+        for n, url in enumerate(stack.web_urls, start=1)
+    ]
     lines += [f"  Rasa replica {n}:       {url}/" for n, url in enumerate(stack.rasa_urls, start=1)]
     lines.append(f"  Action server:        {stack.actions_url}/health")
-    print("\n[run-scaled] The scaled SEND Local Offer Assistant is running.\n" + "\n".join(lines)
-          + "\nPut a load balancer in front of the replicas to use them as one site (docs/deployment.md)."
-          + "\nPress Ctrl-C to stop them all.", flush=True)
+    print(
+        "\n[run-scaled] The scaled SEND Local Offer Assistant is running.\n"
+        + "\n".join(lines)
+        + "\nPut a load balancer in front of the replicas to use them as one site (docs/deployment.md)."
+        + "\nPress Ctrl-C to stop them all.",
+        flush=True,
+    )
     stopping = False
 
     def _stop(signum, frame):  # noqa: ARG001
@@ -249,8 +442,10 @@ def main(argv: list[str] | None = None) -> int:
     while not stopping:
         for proc in stack.processes:
             if proc.popen and proc.popen.poll() is not None:
-                print(f"[run-scaled] the {proc.name} stopped unexpectedly.\n{stack.log_tail(proc)}",
-                      file=sys.stderr)
+                print(
+                    f"[run-scaled] the {proc.name} stopped unexpectedly.\n{stack.log_tail(proc)}",
+                    file=sys.stderr,
+                )
                 stopping, exit_code = True, 1
         time.sleep(0.5)
     print("\n[run-scaled] stopping...", flush=True)

@@ -1,4 +1,4 @@
-"""What the scaled tests do to the running replicas: talk to Rasa, edit entries as staff, search, read stores."""
+"""What the scaled tests do to the running replicas: talk to Rasa, edit as staff, search, read the stores."""
 
 from __future__ import annotations
 
@@ -15,10 +15,14 @@ import httpx
 from bs4 import BeautifulSoup
 
 
-def say(rasa_url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict]:
-    """One turn through a Rasa replica's REST channel; the bot's messages."""
-    response = httpx.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                          timeout=timeout)
+def say(
+    rasa_url: str, sender: str, text: str, timeout: float = 30.0, metadata: dict | None = None
+) -> list[dict]:
+    """One turn through a Rasa replica's REST channel (metadata as the gateway sends it): the answers."""
+    body: dict[str, Any] = {"sender": sender, "message": text}
+    if metadata is not None:
+        body["metadata"] = metadata
+    response = httpx.post(f"{rasa_url}/webhooks/rest/webhook", json=body, timeout=timeout)
     response.raise_for_status()
     return response.json()
 
@@ -35,8 +39,12 @@ def staff_token(database_url: str) -> str:
     db = Database(database_url)
     try:
         with db.session() as session:
-            user = accounts.create_user(session=session, email=f"admin-{uuid.uuid4().hex[:8]}@example.gov.uk",
-                                        password=f"Correct-horse-{uuid.uuid4().hex}", role="admin")
+            user = accounts.create_user(
+                session=session,
+                email=f"admin-{uuid.uuid4().hex[:8]}@example.gov.uk",
+                password=f"Correct-horse-{uuid.uuid4().hex}",
+                role="admin",
+            )
             return accounts.create_api_token(session=session, user=user, name="scaled tests")
     finally:
         db.dispose()
@@ -139,6 +147,7 @@ def tracker_events(tracker_url: str, sender: str) -> list[tuple[str, dict]]:
     import psycopg
 
     with psycopg.connect(tracker_url, connect_timeout=5) as conn:
-        rows = conn.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id",
-                            (sender,)).fetchall()
+        rows = conn.execute(
+            "SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,)
+        ).fetchall()
     return [(kind, json.loads(data)) for kind, data in rows]

@@ -1,4 +1,4 @@
-"""The directory app as each test replica runs it: the real ``create_app`` with the deterministic fake embedder.
+"""The directory app as each test replica runs it: the real ``create_app``, deterministic fake embedder.
 
 uvicorn calls ``create_app()`` (``--factory``) in each replica process; settings come from that process's
 environment exactly as in production, only the embedding model is swapped so replicas start in seconds.

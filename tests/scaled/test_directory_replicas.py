@@ -3,7 +3,8 @@
 - A staff edit saved through replica A is found through replica B's search within 2 seconds.
 - Chat rate limits hold across the replicas (counters in Redis).
 The replicas run the real app (``directory.app:create_app`` through tests/scaled/replica_app.py, which
-swaps only the embedding model for the deterministic fake one).
+swaps only the embedding model for the deterministic fake one); they are the package's shared topology
+(tests/scaled/conftest.py), used here while its Rasa replicas may still be loading.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import time
 import uuid
 
 import httpx
-import pytest
+from redis import Redis
 
-from scripts.stack_scaled import drop, throwaway
+from tests.scaled.conftest import VISITOR_LIMIT
 from tests.scaled.helpers import (
     corpus_revision,
     edit_service,
@@ -24,32 +25,11 @@ from tests.scaled.helpers import (
     wait_until,
 )
 
-VISITOR_LIMIT = 5
 
-
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("replicas")
-    running = throwaway(tmp, prefix="send_test", rasa_ports=(), app_factory="tests.scaled.replica_app:create_app",
-                        env={"SEND_RATE_LIMIT_PER_MINUTE": str(VISITOR_LIMIT),
-                             "SEND_RATE_LIMIT_CLIENT_PER_MINUTE": "1000",
-                             "SEND_CHAT_TIMEOUT": "1"})
-    try:
-        running.prepare()
-        running.start(timeout=120)
-    except BaseException:
-        running.stop()
-        drop(running)
-        raise
-    yield running
-    running.stop()
-    drop(running)
-
-
-def test_an_edit_saved_through_replica_a_is_found_through_replica_b_within_two_seconds(pair):
-    replica_a, replica_b = pair.web_urls
-    token = staff_token(pair.database_url)
-    service_id, old_name = published_service(pair.database_url)
+def test_an_edit_saved_through_replica_a_is_found_through_replica_b_within_two_seconds(directory_replicas):
+    replica_a, replica_b = directory_replicas.web_urls
+    token = staff_token(directory_replicas.database_url)
+    service_id, old_name = published_service(directory_replicas.database_url)
     marker = uuid.uuid4().hex[:6]
     new_name = f"Kingfisher sensory club {marker}"
     assert new_name not in search_names(replica_b, f"kingfisher sensory club {marker}")
@@ -59,9 +39,11 @@ def test_an_edit_saved_through_replica_a_is_found_through_replica_b_within_two_s
     assert response.status_code == 303, response.text[:2000]
 
     # Pushed, not pulled: B's index reaches the new corpus revision before anyone searches on B.
-    revision = corpus_revision(pair.database_url)
-    wait_until(lambda: httpx.get(f"{replica_b}/health", timeout=2).json()["index"]["revision"] == revision,
-               seconds=2.0)
+    revision = corpus_revision(directory_replicas.database_url)
+    wait_until(
+        lambda: httpx.get(f"{replica_b}/health", timeout=2).json()["index"]["revision"] == revision,
+        seconds=2.0,
+    )
     wait_until(lambda: new_name in search_names(replica_b, f"kingfisher sensory club {marker}"), seconds=2.0)
     assert time.monotonic() - saved_at < 2.0
     # B's index no longer holds the old wording, and B's JSON shows the saved entry.
@@ -69,13 +51,27 @@ def test_an_edit_saved_through_replica_a_is_found_through_replica_b_within_two_s
     assert httpx.get(f"{replica_b}/api/services/{service_id}", timeout=5).json()["name"] == new_name
 
 
-def test_chat_rate_limits_hold_across_replicas(pair):
+def test_chat_rate_limits_hold_across_replicas(directory_replicas):
     sender = f"limit-{uuid.uuid4().hex[:10]}"
+    # Counters are per one-minute window of the wall clock: start early in a window, so the burst below
+    # is not split across two windows.
+    if time.time() % 60 > 40:
+        time.sleep(60.5 - time.time() % 60)
     statuses = []
     for turn in range(VISITOR_LIMIT + 3):
-        url = pair.web_urls[turn % 2]  # a load balancer without sticky sessions
+        url = directory_replicas.web_urls[turn % 2]  # a load balancer without sticky sessions
         response = httpx.post(f"{url}/api/chat", json={"sender": sender, "message": "hello"}, timeout=10)
         statuses.append(response.status_code)
     # Each replica saw at most 4 of these 8 messages: only a shared counter refuses the 6th.
     assert statuses[:VISITOR_LIMIT] == [200] * VISITOR_LIMIT, statuses
     assert statuses[VISITOR_LIMIT:] == [429] * 3, statuses
+    assert int(response.headers["Retry-After"]) > 0
+
+    # The shared counter is in Redis (hashed: no sender id is stored), one per visitor per window.
+    redis = Redis.from_url(directory_replicas.redis_url, socket_timeout=2)
+    try:
+        keys = [k.decode() for k in redis.scan_iter("send:rl:v:*")]
+        assert keys and not any(sender in k for k in keys)
+        assert VISITOR_LIMIT + 3 in {int(redis.get(k) or 0) for k in keys}
+    finally:
+        redis.close()

@@ -78,8 +78,14 @@ def replica_b(url):
 def add_service(db: Database, name: str, *, publish: bool = True) -> str:
     with db.session() as session:
         org = session.scalar(select(Organization).where(Organization.name == "Sefton Council"))
-        service = Service(name=name, organization_id=org.id, council="sefton", key=f"test-{uuid.uuid4().hex[:10]}",
-                          description=f"{name} for families", publication_status="published" if publish else "draft")
+        service = Service(
+            name=name,
+            organization_id=org.id,
+            council="sefton",
+            key=f"test-{uuid.uuid4().hex[:10]}",
+            description=f"{name} for families",
+            publication_status="published" if publish else "draft",
+        )
         session.add(service)
         store.bump_revision(session=session)
         session.flush()
@@ -110,7 +116,10 @@ def test_an_edit_committed_through_one_replica_reaches_the_other_within_two_seco
     elapsed = wait_for(lambda: "Riverside sensory play and music group" in index.names())
     assert "Riverside sensory play group" not in index.names()
     assert elapsed < 2.0
-    assert index.document(index.search("music group", k=1)[0].id).name == "Riverside sensory play and music group"
+    assert (
+        index.document(index.search("music group", k=1)[0].id).name
+        == "Riverside sensory play and music group"
+    )
     # Only the edited entry was embedded again, not the corpus.
     assert index.builds <= 1 and replica.sync.revision == replica.sync.db_revision()
 
@@ -162,7 +171,9 @@ def test_a_restarted_listener_catches_up_on_what_it_missed(url, writer):
     sync = replication.ReplicaSync(index, db.sessions)
     sync.refresh()
     service_id = add_service(writer, "Meadow wheelchair skills session")  # while nothing listens
-    listener = replication.Listener(db.url, on_change=lambda _p: sync.refresh(), on_connect=sync.refresh).start()
+    listener = replication.Listener(
+        db.url, on_change=lambda _p: sync.refresh(), on_connect=sync.refresh
+    ).start()
     try:
         assert listener.connected.wait(10)
         wait_for(lambda: service_id in index.documents)
