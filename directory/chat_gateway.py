@@ -220,15 +220,33 @@ def fallback_messages(
 # ---- Rasa --------------------------------------------------------------------------------------------------
 
 
-async def ask_rasa(settings: Settings, payload: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """Rasa's REST channel, bounded in total time.
+def shared_client(holder: Any, settings: Settings) -> httpx.AsyncClient:
+    """One HTTP client to Rasa per app and event loop, kept on `holder` (the app's state).
+
+    Making an httpx client loads the TLS certificate store: about 100 ms of CPU on the shared 2-core
+    machine, which a client per turn paid on every widget message (docs/benchmarks.md, "Turn latency")."""
+    loop = asyncio.get_running_loop()
+    cached = getattr(holder, "rasa_http", None)
+    if cached is None or cached[0] is not loop or cached[1].is_closed:
+        client = httpx.AsyncClient(timeout=httpx.Timeout(settings.chat_timeout_seconds), trust_env=False)
+        holder.rasa_http = cached = (loop, client)
+    return cached[1]
+
+
+async def ask_rasa(
+    settings: Settings, payload: dict[str, Any], client: httpx.AsyncClient | None = None
+) -> list[dict[str, Any]] | None:
+    """Rasa's REST channel, bounded in total time (`client`: a shared one, else one for this call).
 
     None means "no usable answer": timeout, connection error, non-200, not JSON, or `[]`."""
     url = f"{settings.rasa_url.rstrip('/')}/webhooks/rest/webhook"
     budget = settings.chat_timeout_seconds
     try:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(budget), trust_env=False) as client:
+        if client is not None:
             response = await asyncio.wait_for(client.post(url, json=payload), timeout=budget)
+        else:
+            async with httpx.AsyncClient(timeout=httpx.Timeout(budget), trust_env=False) as own:
+                response = await asyncio.wait_for(own.post(url, json=payload), timeout=budget)
     except (TimeoutError, httpx.HTTPError, OSError) as exc:
         log.warning("rasa unreachable or slow: %s", type(exc).__name__)
         return None
@@ -292,7 +310,10 @@ async def _help_card(provider: HelpProvider | None, council: str, messages: dict
 
 
 async def chat_turn(
-    request: ChatRequest, settings: Settings, help_provider: HelpProvider | None
+    request: ChatRequest,
+    settings: Settings,
+    help_provider: HelpProvider | None,
+    client: httpx.AsyncClient | None = None,
 ) -> dict[str, Any]:
     """One widget turn. Always returns {messages, fallback, risk}; never raises for Rasa's failures."""
     messages = messages_for(settings)
@@ -308,7 +329,7 @@ async def chat_turn(
     }
     # Rasa and the help card at the same time: both are bounded, so the whole turn stays within the budget.
     reply, card = await asyncio.gather(
-        ask_rasa(settings, payload), _help_card(help_provider, council, messages)
+        ask_rasa(settings, payload, client), _help_card(help_provider, council, messages)
     )
     out: list[dict[str, Any]] = []
     if risk:

@@ -133,7 +133,7 @@ async def chat(request: Request) -> JSONResponse:
         return _plain(422, {"detail": [{"field": "message", "message": gw.FIELD_HELP["message"]}]})
 
     try:
-        reply = await gw.chat_turn(body, settings, provider)
+        reply = await gw.chat_turn(body, settings, provider, gw.shared_client(request.app.state, settings))
     except Exception:  # noqa: BLE001 - never echo a server error to the page
         log.exception("chat gateway failed")
         messages = gw.messages_for(settings)

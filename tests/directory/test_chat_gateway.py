@@ -91,6 +91,15 @@ def test_normal_answer_passes_buttons_and_custom_payloads_through(rasa):
     assert cards[1]["custom"]["services"][0]["name"] == "Aiming High: Alchemy"
 
 
+def test_one_http_client_to_rasa_serves_every_turn(rasa):
+    with make_client(rasa.url) as client:
+        say(client, "hello")
+        first = client.app.state.rasa_http[1]
+        say(client, "what is an ehcp")
+        assert client.app.state.rasa_http[1] is first and not first.is_closed
+    assert len(rasa.received) == 2
+
+
 def test_metadata_reaches_rasa(rasa):
     client = make_client(rasa.url)
     say(client, "what is an ehcp", easy_read=True, council="knowsley")

@@ -35,5 +35,6 @@ def test_the_section_is_replaced_and_the_others_kept(tmp_path):
     text = path.read_text()
     assert "old turns" not in text and "new turns" in text
     assert text.index("## Search") < text.index(SECTION) < text.index("## NLU") and "nlu" in text
+    assert "new turns\n\n## NLU" in text  # a blank line before the next section
     write_section(f"{SECTION}\n\nnewer\n", path)
     assert path.read_text().count(SECTION) == 1
