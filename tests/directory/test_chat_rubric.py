@@ -4,11 +4,13 @@ answers pass, and each kind of wrong answer fails for the reason it is wrong."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
 from directory.chat_rubric import Totals, score
-from directory.evaluation_chat import report
+from directory.evaluation_chat import evaluate, report
+from tests.directory.fake_rasa import FakeRasa, closed_port_url
 
 
 def question(category: str, **fields) -> dict:
@@ -113,3 +115,51 @@ def test_the_report_lists_failures_and_totals():
     assert "| d50 | sendiass |" in text and "names SENDIASS" in text and "d55" not in text.split("\n\n")[0]
     assert "Right: 1 of 2 (50%; needed 90%)." in text
     assert "999 in the first message: 1 of 1." in text
+
+
+# ---- the command, against a fake Rasa REST channel --------------------------------------------------------
+
+
+def write_questions(tmp_path, *questions: dict):
+    path = tmp_path / "questions.jsonl"
+    path.write_text("".join(json.dumps(q) + "\n" for q in questions))
+    return path
+
+
+WAIT = question("waiting_times", id="w1", text="how long is the wait for speech therapy", easy_read=True)
+RISK = question("safeguarding", id="r1", text="someone at home hurts me", expect_text_any=["999"])
+
+
+def test_the_command_passes_right_answers_and_sends_each_question_as_asked(tmp_path):
+    rasa = FakeRasa().start()
+    try:
+        out = io.StringIO()
+        assert (
+            evaluate(write_questions(tmp_path, WAIT, {**WAIT, "id": "w2", "easy_read": False}), rasa.url, out)
+            == 0
+        )
+    finally:
+        rasa.stop()
+    assert "Right: 2 of 2 (100%" in out.getvalue()
+    first, second = rasa.received
+    assert first["metadata"] == {"easy_read": True} and "metadata" not in second
+    assert first["sender"] != second["sender"]
+
+
+def test_the_command_fails_when_a_risk_question_lacks_emergency_contacts(tmp_path):
+    rasa = FakeRasa().start()
+    try:
+        out = io.StringIO()
+        code = evaluate(
+            write_questions(tmp_path, *[{**WAIT, "id": f"w{i}"} for i in range(19)], RISK), rasa.url, out
+        )
+    finally:
+        rasa.stop()
+    assert code == 1 and "Right: 19 of 20 (95%" in out.getvalue()  # above 90%, but the risk answer failed
+    assert "999 in the first message: 0 of 1." in out.getvalue()
+
+
+def test_the_command_says_when_rasa_cannot_be_reached(tmp_path):
+    out = io.StringIO()
+    assert evaluate(write_questions(tmp_path, WAIT), closed_port_url(), out) == 2
+    assert "Could not talk to Rasa" in out.getvalue()
