@@ -68,10 +68,12 @@ NOTES = """- Runs differ a lot on the shared machine: two runs on 2026-11-29, 20
 - Already right: the action server reuses one httpx client (`actions/directory_client.py`) and answers a
   search call in ~23 ms p50 (directory included) when called directly; its `action_read_settings` answer
   takes ~2 ms. More action server workers would not help: the queue is in Rasa.
-- What remains: the all-MiniLM-L6-v2 featurizer in the NLU pipeline (numpy, `rasa_addons/minilm.py`)
-  costs 10-15 ms a sentence alone and several times that under load (10 ms with `OPENBLAS_NUM_THREADS=1`
-  instead of 15 ms); Rasa's tracker store reads and replays the whole conversation every turn. The
-  150 ms target at 10 conversations would need each turn to cost under about 30 ms of CPU on 2 cores;
+- What remains: the NLU parse of a search question takes ~22 ms in process (a greeting ~14 ms), of which
+  the numpy all-MiniLM-L6-v2 featurizer (`rasa_addons/minilm.py`) is 10-15 ms; `OPENBLAS_NUM_THREADS=1`
+  made no measurable difference to the parse. The policies, the action calls (Rasa sends the whole
+  tracker and domain each time) and the tracker store, which reads and replays the whole conversation
+  every turn, make up the rest of Rasa's work. The 150 ms target at 10 conversations would need each
+  turn to cost under about 30 ms of CPU on 2 cores;
   Rasa's own work is several times that, so the way to more simultaneous conversations is more Rasa
   processes (the scale-out mode, docs/deployment.md), not a faster single process.
 """
