@@ -33,8 +33,9 @@ PATTERNS: dict[str, list[str]] = {
         r"|be around any ?more|be here no more|be here\s*(?:$|[.!?]))",
         r"\b(?:wish|wishes|wished)\s+(?:i|he|she|they)\s+(?:was|were|had)\s+(?:dead|never been born)\b",
         r"\bbetter off (?:dead|without (?:me|him|her|them))\b|\bno reason to live\b",
+        r"\bno point (?:in )?(?:living|being alive|going on|carrying on|me being here)\b",
         r"\b(?:overdose|overdosed|overdosing|took an od|taken an od)\b",
-        r"\b(?:took|taken|swallowed)\s+(?:a lot of |loads of |all (?:of )?(?:my|his|her|the) |a load of )"
+        r"\b(?:took|taken|swallowed)\s+(?:a lot of |loads of |all (?:of )?(?:my|his|her|the) |a load of |too many )"
         r"(?:pills|tablets|paracetamol|medication|meds)\b",
         r"\bjump(?:ed|ing)? (?:off|in front of) (?:a|the) (?:bridge|train|building|roof)\b",
     ],
@@ -44,7 +45,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:not|isnt|stopped|cant|cannot|struggling to|hardly) breath(?:e|ing)\b|\bturning blue\b",
         r"\b(?:is|hes|shes|theyre|are|im)\s+choking\b(?! hazard)|\bcant wake (?:him|her|them) up\b|\bwont"
         r" wake up\b",
-        r"\b(?:seizure|seizures|fit|fits|fitting)\s+(?:that\s+|which\s+|and\s+it\s+)?(?:wont|will not|isnt|is"
+        r"\b(?:seizure|seizures|fit|fits|fitting)\s+(?:that\s+|which\s+|and\s+(?:it\s+)?)?(?:wont|will not|isnt|is"
         r" not|doesnt|hasnt|has not|not)\s+"
         r"(?:stop|stopping|stopped|ending)",
         r"\b(?:seizure|fit|fitting)\s+(?:for|lasting|lasted|has lasted)\s+(?:over\s+|more than\s+)?\d+\s*min",
@@ -54,6 +55,7 @@ PATTERNS: dict[str, list[str]] = {
         r"(?:\s+anything)?\s+(?:for|in)\s+(?:\d+|a|two|three|four|five|several|a few|days|weeks)",
         r"\bstopped (?:eating|drinking)(?:\s+(?:completely|altogether|and|at all)|\s*[.!?]|\s*$)",
         r"\b(?:swallowed|ate|eaten)\s+(?:a\s+)?(?:button battery|battery|batteries|magnets?|bleach|poison)",
+        r"\b(?:its|it is|this is|theres|there is|we have|having)\s+(?:an\s+)?emergency\b|^emergency\s*[.!?]*$",
         r"\b(?:need|call|calling|get)\s+(?:an\s+)?ambulance\b|\bbleeding (?:heavily|badly|wont stop|a lot)\b",
     ],
     "self_harm": [
@@ -62,6 +64,7 @@ PATTERNS: dict[str, list[str]] = {
         rf"hitting|punches|punching|bites|biting|starves|starving|head ?bang\w*)\s+{_REFL}",
         rf"\b(?:tried|trying|try|tries|wants|wanted|going|gonna|threatened|threatens|threatening)\s+to\s+"
         rf"(?:hurt|cut|harm|burn|hit|starve)\s+{_REFL}",
+        rf"\b(?:will|might|could|may|would|going to|gonna)\s+(?:hurt|cut|harm|burn)\s+{_REFL}",
         rf"\b(?:has|had|have|hes|shes)\s+(?:been\s+)?(?:cut|harmed|burnt|burned)\s+{_REFL}|\bcut {_REFL} "
         r"(?:again|on purpose|deliberately)",
         r"\b(?:been|started|keeps|keep|is|was|caught (?:him|her|them))\s+cutting(?:\s+again|\s+(?:his|her"
@@ -82,7 +85,7 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:domestic violence|domestic abuse|county lines|child neglect|online grooming)\b",
         r"\b(?:being|been|was|were) groomed\b|\bgrooming (?:him|her|them|children|kids|my)\b|\bexploit(?:ed"
         r"|ation)\b",
-        r"\b(?:child|kid|children|baby|toddler|he|she|they|i)\s+(?:is|are|am|was"
+        r"\b(?:child|kid|kids|children|baby|toddler|son|daughter|he|she|they|i)\s+(?:is|are|am|was"
         r"|were)\s+(?:being\s+)?neglected\b",
         r"\b(?:dont|doesnt|do not|does not|never|didnt|did not)\s+feel\s+safe\b|\bnot safe (?:at home|with"
         r" (?:my|"
@@ -92,6 +95,12 @@ PATTERNS: dict[str, list[str]] = {
         r"(?:to go home|of (?:my|his|her) (?:dad|mum|mom|step ?dad|step ?mum|father|mother|brother|uncle|"
         r"partner|boyfriend|husband))",
         r"\bthreaten\w* to (?:kill|hurt|hit|beat)\b",
+        r"\b(?:will|might|could|going to|gonna)\s+(?:hurt|harm|hit|beat|kill)\s+(?:the|my|our|his|her)\s+"
+        r"(?:children|kids|child|baby|son|daughter|boy|girl)\b",
+        r"\b(?:is|are|gets|getting|was|were|being|becomes)\s+violent\b",
+        r"\b(?:making|made|makes|forcing|forced|forces)\s+me\s+(?:to\s+)?do (?:things|stuff)\b",
+        r"\b(?:asking|asked|asks|wants|wanted|pressuring|pressured|making)\s+me\s+(?:for|to send|to take|"
+        r"to share)\s+(?:pictures|photos|pics|nudes|images|videos)\b|\bnudes\b",
     ],
     "child_in_danger": [
         r"\bin (?:immediate |real |serious |grave )?danger\b(?! of (?:being )?(?:excluded|exclusion|losing|"
@@ -102,6 +111,7 @@ PATTERNS: dict[str, list[str]] = {
         r" school|"
         r"days|education|appointments?|sessions?|therapy|a lot|some|meals?))",
         r"\bcant find (?:my|our) (?:son|daughter|child|boy|girl|kid)\b|\bran away from home\b",
+        r"\b(?:ran away|run away|runaway|ran off|gone off)\b.{0,40}\bcant find (?:him|her|them)\b",
         r"\bsafeguarding (?:concern|issue|worry|referral)\b|\bworried about (?:a|the|this) (?:child|kid)s?"
         r" safety\b",
         r"\b(?:left|leaves|leaving) (?:alone|on (?:his|her|their) own) (?:at home )?(?:all|for) (?:day|night"

@@ -24,6 +24,19 @@ DEV_SAFEGUARDING = [
 ]
 
 POSITIVES = [
+    # Found missing when the NLU training examples of risk_of_harm were checked against the patterns.
+    ("my child has taken too many tablets", "suicide"),
+    ("there's no point in living", "suicide"),
+    ("my neighbour's kids are being neglected", "abuse"),
+    ("my child is having a seizure and won't stop", "medical_emergency"),
+    ("my son ran away and we can't find him", "child_in_danger"),
+    ("i'm worried my child will hurt himself tonight", "self_harm"),
+    ("an adult is making me do things i don't want", "abuse"),
+    ("someone online is asking me for pictures", "abuse"),
+    ("my partner is violent in front of the kids", "abuse"),
+    ("i'm scared he will hurt the children", "abuse"),
+    ("emergency", "medical_emergency"),
+    ("it's an emergency", "medical_emergency"),
     ("my son wants to kill himself", "suicide"),
     ("she keeps saying she wants to die", "suicide"),
     ("I think my daughter is suicidal", "suicide"),
@@ -74,6 +87,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    "is there emergency respite for disabled children",
+    "what are the emergency contacts",
+    "no point ringing them, nobody answers",
+    "my son is having fits of giggles",
+    "he has an emergency appointment with the paediatrician",
     "how long is the wait for CAMHS",
     "my son is autistic and struggles at school",
     "he gets hurt feelings when excluded from clubs",
