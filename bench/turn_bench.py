@@ -193,13 +193,25 @@ def section(cells: list[Cell], before: str, after: str) -> str:
     search_1, search_10 = cell("search", 1), cell("search", CONVERSATIONS)
     greeting_1, alone_1 = cell("greeting", 1), cell("directory search alone", 1)
     added, ratio = search_1.p50 - greeting_1.p50, search_10.p50 / max(search_1.p50, 1.0)
+
+    def _idle(load: str) -> bool:
+        try:
+            return float(load.split()[0]) < 1.0
+        except (ValueError, IndexError):
+            return False
+
+    remark = (
+        "the machine was otherwise idle"
+        if _idle(before)
+        else "the machine was shared with other work: the figures are an upper bound"
+    )
     verdict = "met" if search_10.p95 <= TARGET_P95_MS else "**not met**"
     return f"""{SECTION}
 
 Measured {date.today().isoformat()} on {describe()},
 by `bench/turn_bench.py` against a throw-away stack (`scripts/throwaway_stack.py`: the three real
 processes, the trained model, the real embedding model, SQLite). Load average before / after: {before} /
-{after} (the machine was shared with other work: the figures are an upper bound).
+{after} ({remark}).
 
 A turn is one `POST /webhooks/rest/webhook` until the whole answer is back. {CONVERSATIONS} conversations of
 {TURNS_PER_CONVERSATION} turns per cell, one sender each; at concurrency {CONVERSATIONS} they all run at once.

@@ -53,9 +53,11 @@ def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(commands) -> None:
-    sub = commands.add_parser("create-staff", help="create a staff account (password from stdin)",
-                              description="Create a staff account. The password is read from stdin, never "
-                                          "from the command line.")
+    sub = commands.add_parser(
+        "create-staff",
+        help="create a staff account (password from stdin)",
+        description="Create a staff account. The password is read from stdin, never from the command line.",
+    )
     sub.add_argument("--email", required=True)
     sub.add_argument("--role", choices=ROLES, default="editor")
     sub.set_defaults(handler=cmd_create_staff)

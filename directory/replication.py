@@ -106,10 +106,13 @@ def publish(session: Session, service_ids: Iterable[str]) -> None:
     from directory import store
 
     ids = sorted({str(i) for i in service_ids})
-    payload = {"ids": ids if len(ids) <= MAX_IDS_PER_NOTIFICATION else None,
-               "revision": _jsonable(store.corpus_revision(session=session))}
-    session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                    {"channel": CHANNEL, "payload": json.dumps(payload)})
+    payload = {
+        "ids": ids if len(ids) <= MAX_IDS_PER_NOTIFICATION else None,
+        "revision": _jsonable(store.corpus_revision(session=session)),
+    }
+    session.execute(
+        text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": json.dumps(payload)}
+    )
 
 
 def install_publisher(sessions: sessionmaker) -> None:
@@ -152,9 +155,13 @@ class RefreshResult:
 class ReplicaSync:
     """Brings one replica's search index up to the database's corpus revision."""
 
-    def __init__(self, search: Index, sessions: Callable[[], Session],
-                 documents: Callable[[Session], list[Any]] | None = None,
-                 revision: Callable[[Session], str] | None = None) -> None:
+    def __init__(
+        self,
+        search: Index,
+        sessions: Callable[[], Session],
+        documents: Callable[[Session], list[Any]] | None = None,
+        revision: Callable[[Session], str] | None = None,
+    ) -> None:
         from directory import store
 
         self.search = search
@@ -186,7 +193,9 @@ class ReplicaSync:
                 return self._adopt(documents, revision)
             upserted = [i for i, d in documents.items() if self.search.document(i) != d]
             candidates = self._known_ids | set(hint_ids or ())
-            removed = sorted(i for i in candidates if i not in documents and self.search.document(i) is not None)
+            removed = sorted(
+                i for i in candidates if i not in documents and self.search.document(i) is not None
+            )
             for doc_id in upserted:
                 self.search.upsert(documents[doc_id], revision)
             for doc_id in removed:
@@ -194,8 +203,12 @@ class ReplicaSync:
             self._known_ids = set(documents)
             self._set_revision(revision)
             if upserted or removed:
-                log.info("search index now at corpus revision %s (upserted %d, removed %d)",
-                         revision, len(upserted), len(removed))
+                log.info(
+                    "search index now at corpus revision %s (upserted %d, removed %d)",
+                    revision,
+                    len(upserted),
+                    len(removed),
+                )
             return RefreshResult(revision, upserted, removed)
 
     def _adopt(self, documents: dict[str, Any], revision: str) -> RefreshResult:
@@ -228,9 +241,14 @@ def libpq_url(database_url: str) -> str:
 class Listener:
     """A daemon thread that LISTENs on the channel and calls ``on_change(payload)`` for each notification."""
 
-    def __init__(self, database_url: str, on_change: Callable[[dict], None],
-                 on_connect: Callable[[], None] | None = None, channel: str = CHANNEL,
-                 poll_seconds: float = 0.5) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        on_change: Callable[[dict], None],
+        on_connect: Callable[[], None] | None = None,
+        channel: str = CHANNEL,
+        poll_seconds: float = 0.5,
+    ) -> None:
         self.conninfo = libpq_url(database_url)
         self.on_change = on_change
         self.on_connect = on_connect
@@ -333,11 +351,13 @@ def start_replica(database: Any, search: Index, *, listen: bool | None = None) -
     if postgres:
         install_publisher(database.sessions)
     if listen if listen is not None else postgres:
+
         def on_change(payload: dict) -> None:
             started = time.monotonic()
             result = sync.refresh(payload.get("ids") or None)
-            log.debug("notification %s applied in %.0f ms: %s", payload, 1000 * (time.monotonic() - started),
-                      result)
+            log.debug(
+                "notification %s applied in %.0f ms: %s", payload, 1000 * (time.monotonic() - started), result
+            )
 
         listener = Listener(database.url, on_change=on_change, on_connect=sync.refresh).start()
     return Replica(sync, listener)

@@ -84,4 +84,3 @@ class RiskOfHarmOverride(GraphComponent, IntentClassifier):
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [dict(top), *ranking], add_to_output=True)
         return messages
-

@@ -107,29 +107,64 @@ class Stack:
         return [
             Process(
                 "directory web app",
-                [str(ROOT / ".venv" / "bin" / "python"), "-m", "uvicorn", "directory.app:create_app",
-                 "--factory", "--host", self.host, "--port", str(self.web_port), "--no-access-log"],
-                self.web_port, "/health",
+                [
+                    str(ROOT / ".venv" / "bin" / "python"),
+                    "-m",
+                    "uvicorn",
+                    "directory.app:create_app",
+                    "--factory",
+                    "--host",
+                    self.host,
+                    "--port",
+                    str(self.web_port),
+                    "--no-access-log",
+                ],
+                self.web_port,
+                "/health",
             ),
             Process(
                 "action server",
-                [f"{rasa_bin}/python", "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
-                self.actions_port, "/health",
+                [
+                    f"{rasa_bin}/python",
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(self.actions_port),
+                ],
+                self.actions_port,
+                "/health",
             ),
             Process(
                 "Rasa server",
-                [f"{rasa_bin}/rasa", "run", "--model", str(ROOT / "models" / "send-assistant.tar.gz"),
-                 "--endpoints", str(ROOT / "bot" / "endpoints.yml"),
-                 "--credentials", str(ROOT / "bot" / "credentials.yml"),
-                 "--port", str(self.rasa_port), "--interface", self.host, "--cors", origin],
-                self.rasa_port, "/",
+                [
+                    f"{rasa_bin}/rasa",
+                    "run",
+                    "--model",
+                    str(ROOT / "models" / "send-assistant.tar.gz"),
+                    "--endpoints",
+                    str(ROOT / "bot" / "endpoints.yml"),
+                    "--credentials",
+                    str(ROOT / "bot" / "credentials.yml"),
+                    "--port",
+                    str(self.rasa_port),
+                    "--interface",
+                    self.host,
+                    "--cors",
+                    origin,
+                ],
+                self.rasa_port,
+                "/",
             ),
         ]
 
     def check_ports(self) -> None:
-        for name, port, variable in (("directory web app", self.web_port, "SEND_WEB_PORT"),
-                                     ("Rasa server", self.rasa_port, "SEND_RASA_PORT"),
-                                     ("action server", self.actions_port, "SEND_ACTIONS_PORT")):
+        for name, port, variable in (
+            ("directory web app", self.web_port, "SEND_WEB_PORT"),
+            ("Rasa server", self.rasa_port, "SEND_RASA_PORT"),
+            ("action server", self.actions_port, "SEND_ACTIONS_PORT"),
+        ):
             if not port_is_free(port):
                 raise SystemExit(
                     f"Port {port} is already in use, so the {name} cannot start. Stop whatever uses it "
@@ -143,8 +178,9 @@ class Stack:
         self.processes = self.build()
         for proc in self.processes:
             log = open(self.log_dir / f"{proc.name.replace(' ', '-')}.log", "ab")  # noqa: SIM115
-            proc.popen = subprocess.Popen(proc.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                          start_new_session=True)
+            proc.popen = subprocess.Popen(
+                proc.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         waiting = list(self.processes)
         while waiting:
@@ -189,8 +225,14 @@ class Stack:
         for proc in self.processes:
             if proc.name == name:
                 log = open(self.log_dir / f"{proc.name.replace(' ', '-')}.log", "ab")  # noqa: SIM115
-                proc.popen = subprocess.Popen(proc.command, cwd=ROOT, env=env, stdout=log,
-                                              stderr=subprocess.STDOUT, start_new_session=True)
+                proc.popen = subprocess.Popen(
+                    proc.command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
                 deadline = time.monotonic() + timeout
                 while not http_ok(proc.health_url):
                     if time.monotonic() > deadline or proc.popen.poll() is not None:
@@ -214,8 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         actions_port=int(os.environ.get("SEND_ACTIONS_PORT", 5055)),
         host=os.environ.get("SEND_WEB_HOST", "127.0.0.1"),
     )
-    print("[run] starting the directory web app, the action server and the Rasa server "
-          f"(logs in {stack.log_dir})...", flush=True)
+    print(
+        "[run] starting the directory web app, the action server and the Rasa server "
+        f"(logs in {stack.log_dir})...",
+        flush=True,
+    )
     try:
         stack.start()
     except (RuntimeError, SystemExit) as exc:

@@ -18,7 +18,8 @@ springbrook nhs gp salt ot physio camhs barnardos barnardo's nspcc childline sam
 mencap scope kooth council school college nursery academy hospital clinic tribunal ofsted
 """.split()
 
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a an the and or but so if then than that this these those there here it its it's is are was were be been
 being am do does did done doing have has had having will would shall should can could may might must not
 no yes nor too very really quite just only also even still already always never ever often sometimes
@@ -30,7 +31,8 @@ four five six seven eight nine ten eleven twelve first second third last next
 my your his her our their me him them us you he she they we i im i'm ive i've id i'd ill i'll mine yours
 hers ours theirs myself yourself himself herself ourselves themselves
 year years yr yrs month months week weeks day days hour hours minute minutes time times round
-""".split())
+""".split()
+)
 
 _COMMON = """
 new old young little big

@@ -38,9 +38,7 @@ _NHS = re.compile(r"(?<![\d+])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 _NHS_CUE = re.compile(r"\bnhs\s*(?:number|no\.?|num)\s*(?:is|:)?\s*(\d(?:[ -]?\d){9})(?!\d)", _F)
 
 _AREA = "|".join(sorted(POSTCODE_AREAS, key=len, reverse=True))
-_POSTCODE = re.compile(
-    rf"(?<![A-Za-z0-9])(?:{_AREA})\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{{2}}(?![A-Za-z0-9])", _F
-)
+_POSTCODE = re.compile(rf"(?<![A-Za-z0-9])(?:{_AREA})\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{{2}}(?![A-Za-z0-9])", _F)
 _OUTWARD_CUE = re.compile(
     rf"\b(?:post\s?code|postal\s+code|live\s+in|living\s+in|based\s+in|we(?:'|’)?re\s+in)\s*(?:is|:)?\s*"
     rf"((?:{_AREA})\d[A-Z\d]?)(?![A-Za-z0-9])",
@@ -48,16 +46,43 @@ _OUTWARD_CUE = re.compile(
 )
 # Outward codes alone only when written in capitals and unambiguous (two digits or a two-letter area).
 _OUTWARD = re.compile(rf"(?<![A-Za-z0-9])(?:(?:{_AREA.upper()})\d\d|[A-Z]{{2}}\d[A-Z\d]?)(?![A-Za-z0-9])")
-_OUTWARD_SAFE = frozenset({"B12", "B6", "M25", "M53", "M56", "M57", "M58", "M60", "M61", "M62", "M65", "E45",
-                           "N95", "KS1", "KS2", "KS3", "KS4", "KS5", "PE1", "PE2", "SW1"})
+_OUTWARD_SAFE = frozenset(
+    {
+        "B12",
+        "B6",
+        "M25",
+        "M53",
+        "M56",
+        "M57",
+        "M58",
+        "M60",
+        "M61",
+        "M62",
+        "M65",
+        "E45",
+        "N95",
+        "KS1",
+        "KS2",
+        "KS3",
+        "KS4",
+        "KS5",
+        "PE1",
+        "PE2",
+        "SW1",
+    }
+)
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:(?:19|20)\d\d|['’]\d\d)"
 _DATES = [
-    re.compile(r"(?<![\d/.-])(?:[12]\d|3[01]|0?[1-9])([/.-])(?:1[0-2]|0?[1-9])\1(?:(?:19|20)?\d\d)"
-               r"(?![\d/.-])"),
+    re.compile(
+        r"(?<![\d/.-])(?:[12]\d|3[01]|0?[1-9])([/.-])(?:1[0-2]|0?[1-9])\1(?:(?:19|20)?\d\d)"
+        r"(?![\d/.-])"
+    ),
     re.compile(r"(?<![\d/.-])(?:19|20)\d\d([/.-])(?:1[0-2]|0?[1-9])\1(?:[12]\d|3[01]|0?[1-9])(?![\d/.-])"),
     re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", _F),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", _F),
@@ -69,17 +94,24 @@ _BIRTH_CUE = re.compile(
     _F,
 )
 
-_STREET = (r"(?:street|st|road|rd|avenue|ave|lane|ln|close|drive|crescent|cres|court|place|grove|gardens|"
-           r"gdns|terrace|walk|mews|square|rise|parade|hill|row|green|vale|view|park|boulevard|croft|fold|"
-           r"way|brow|meadows?|chase|gate|wynd)")
+_STREET = (
+    r"(?:street|st|road|rd|avenue|ave|lane|ln|close|drive|crescent|cres|court|place|grove|gardens|"
+    r"gdns|terrace|walk|mews|square|rise|parade|hill|row|green|vale|view|park|boulevard|croft|fold|"
+    r"way|brow|meadows?|chase|gate|wynd)"
+)
 _ADDRESS = re.compile(rf"\b\d{{1,4}}[a-z]?,?\s+((?:[a-z][a-z'’-]*\s+){{1,3}}){_STREET}\b\.?", _F)
 _FLAT = re.compile(r"\b(?:flat|apartment|apt|house\s+number|house\s+no\.?)\s*\d{1,4}[a-z]?\b", _F)
-_ADDRESS_CUE = re.compile(r"\b(?:(?:my|our|home)\s+address\s*(?:is|:)|i\s+live\s+at|we\s+live\s+at)\s+"
-                          r"([^.!?\n,;]{3,60}?)(?=[.!?\n,;]|$)", _F)
+_ADDRESS_CUE = re.compile(
+    r"\b(?:(?:my|our|home)\s+address\s*(?:is|:)|i\s+live\s+at|we\s+live\s+at)\s+"
+    r"([^.!?\n,;]{3,60}?)(?=[.!?\n,;]|$)",
+    _F,
+)
 
-_RELATION = (r"(?:son|daughter|child|kid|boy|girl|baby|toddler|teenager|grandson|granddaughter|grandchild|"
-             r"brother|sister|niece|nephew|step\s?son|step\s?daughter|foster\s+(?:son|daughter|child)|twins?|"
-             r"husband|wife|partner)")
+_RELATION = (
+    r"(?:son|daughter|child|kid|boy|girl|baby|toddler|teenager|grandson|granddaughter|grandchild|"
+    r"brother|sister|niece|nephew|step\s?son|step\s?daughter|foster\s+(?:son|daughter|child)|twins?|"
+    r"husband|wife|partner)"
+)
 _W = r"[A-Za-z][A-Za-z'’-]*"
 # Strong cues: the next word is a name whatever its case.
 _NAME_STRONG = re.compile(
@@ -114,7 +146,7 @@ def _find_names(text: str) -> list[tuple[str, Span]]:
             surname = rest.strip()
             if surname and surname[0].isupper() and _is_name_word(surname):
                 end = m.end(2)
-            while text[m.start(1):end].lower().endswith(("'s", "’s")):
+            while text[m.start(1) : end].lower().endswith(("'s", "’s")):
                 end -= 2
             found.append(("name", (m.start(1), end)))
     return found
@@ -139,8 +171,12 @@ def find_personal_data(text: str) -> list[tuple[str, Span]]:
     cands += [("nhs number", m.span()) for m in _NHS.finditer(text)]
     cands += [("postcode", m.span()) for m in _POSTCODE.finditer(text)]
     cands += [("postcode", m.span(1)) for m in _OUTWARD_CUE.finditer(text)]
-    cands += [("postcode", m.span()) for m in _OUTWARD.finditer(text) if m.group() not in _OUTWARD_SAFE
-              and (m.group()[:2] in POSTCODE_AREAS or m.group()[:1] in POSTCODE_AREAS)]
+    cands += [
+        ("postcode", m.span())
+        for m in _OUTWARD.finditer(text)
+        if m.group() not in _OUTWARD_SAFE
+        and (m.group()[:2] in POSTCODE_AREAS or m.group()[:1] in POSTCODE_AREAS)
+    ]
     for pattern in _DATES:
         cands += [("date", m.span()) for m in pattern.finditer(text)]
     cands += [("date of birth", m.span(1)) for m in _BIRTH_CUE.finditer(text)]
@@ -157,7 +193,10 @@ def find_personal_data(text: str) -> list[tuple[str, Span]]:
         if all(e <= cs or s >= ce for _, (cs, ce) in chosen):
             chosen.append((kind, (s, e)))
     chosen = [
-        ("date of birth" if kind == "date" and _BIRTH_BEFORE.search(text[max(0, s - 30) : s]) else kind, (s, e))
+        (
+            "date of birth" if kind == "date" and _BIRTH_BEFORE.search(text[max(0, s - 30) : s]) else kind,
+            (s, e),
+        )
         for kind, (s, e) in chosen
     ]
     return sorted(chosen, key=lambda c: c[1])

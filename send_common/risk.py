@@ -35,7 +35,8 @@ PATTERNS: dict[str, list[str]] = {
         r"\bbetter off (?:dead|without (?:me|him|her|them))\b|\bno reason to live\b",
         r"\bno point (?:in )?(?:living|being alive|going on|carrying on|me being here)\b",
         r"\b(?:overdose|overdosed|overdosing|took an od|taken an od)\b",
-        r"\b(?:took|taken|swallowed)\s+(?:a lot of |loads of |all (?:of )?(?:my|his|her|the) |a load of |too many )"
+        r"\b(?:took|taken|swallowed)\s+(?:a lot of |loads of |all (?:of )?(?:my|his|her|the) "
+        r"|a load of |too many )"
         r"(?:pills|tablets|paracetamol|medication|meds)\b",
         r"\bjump(?:ed|ing)? (?:off|in front of) (?:a|the) (?:bridge|train|building|roof)\b",
     ],
@@ -45,17 +46,19 @@ PATTERNS: dict[str, list[str]] = {
         r"\b(?:not|isnt|stopped|cant|cannot|struggling to|hardly) breath(?:e|ing)\b|\bturning blue\b",
         r"\b(?:is|hes|shes|theyre|are|im)\s+choking\b(?! hazard)|\bcant wake (?:him|her|them) up\b|\bwont"
         r" wake up\b",
-        r"\b(?:seizure|seizures|fit|fits|fitting)\s+(?:that\s+|which\s+|and\s+(?:it\s+)?)?(?:wont|will not|isnt|is"
+        r"\b(?:seizure|seizures|fit|fits|fitting)\s+(?:that\s+|which\s+|and\s+(?:it\s+)?)?"
+        r"(?:wont|will not|isnt|is"
         r" not|doesnt|hasnt|has not|not)\s+"
         r"(?:stop|stopping|stopped|ending)",
         r"\b(?:seizure|fit|fitting)\s+(?:for|lasting|lasted|has lasted)\s+(?:over\s+|more than\s+)?\d+\s*min",
         r"\bstatus epilepticus\b|\banaphyla\w*|\bnot breathing\b",
         r"\bbarely (?:eaten|eating|ate|drunk|drinking)\b",
-        rf"\b(?:hasnt|has not|havent|have not|not|hardly)\s+(?:eaten|drunk|had a drink|had anything)"
+        r"\b(?:hasnt|has not|havent|have not|not|hardly)\s+(?:eaten|drunk|had a drink|had anything)"
         r"(?:\s+anything)?\s+(?:for|in)\s+(?:\d+|a|two|three|four|five|several|a few|days|weeks)",
         r"\bstopped (?:eating|drinking)(?:\s+(?:completely|altogether|and|at all)|\s*[.!?]|\s*$)",
         r"\b(?:swallowed|ate|eaten)\s+(?:a\s+)?(?:button battery|battery|batteries|magnets?|bleach|poison)",
-        r"\b(?:its|it is|this is|theres|there is|we have|having)\s+(?:an\s+)?emergency\b|^emergency\s*[.!?]*$",
+        r"\b(?:its|it is|this is|theres|there is|we have|having)\s+(?:an\s+)?emergency\b",
+        r"^emergency\s*[.!?]*$",
         r"\b(?:need|call|calling|get)\s+(?:an\s+)?ambulance\b|\bbleeding (?:heavily|badly|wont stop|a lot)\b",
     ],
     "self_harm": [

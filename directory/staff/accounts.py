@@ -69,16 +69,22 @@ def sign_in(*, session: Session, email: str, password: str, now: datetime | None
     if locked_until and locked_until > now:
         minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
         log.warning("sign-in refused for locked staff account %s", user.id)
-        return SignInResult(None, f"This account is locked after too many wrong passwords. "
-                                  f"Try again in {minutes} minutes or ask an admin.")
+        return SignInResult(
+            None,
+            f"This account is locked after too many wrong passwords. "
+            f"Try again in {minutes} minutes or ask an admin.",
+        )
     if not passwords.verify_password(user.password_hash, password):
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= MAX_FAILURES:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
             log.warning("staff account %s locked after %d failed sign-ins", user.id, MAX_FAILURES)
-            return SignInResult(None, "This account is locked after too many wrong passwords. "
-                                      "Try again in 15 minutes or ask an admin.")
+            return SignInResult(
+                None,
+                "This account is locked after too many wrong passwords. "
+                "Try again in 15 minutes or ask an admin.",
+            )
         log.info("failed sign-in for staff account %s", user.id)
         return SignInResult(None, "Email address or password is not right")
     if passwords.needs_rehash(user.password_hash):
@@ -100,8 +106,14 @@ def set_password(*, session: Session, user: StaffUser, password: str) -> None:
 def start_session(*, session: Session, user: StaffUser) -> str:
     """Returns the raw session token for the cookie; the database keeps only its digest."""
     token = secrets.token_urlsafe(32)
-    session.add(StaffSession(id=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
-                             expires_at=utcnow() + SESSION_LIFETIME))
+    session.add(
+        StaffSession(
+            id=_digest(token),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            expires_at=utcnow() + SESSION_LIFETIME,
+        )
+    )
     session.flush()
     return token
 

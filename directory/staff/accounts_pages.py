@@ -17,12 +17,27 @@ router = APIRouter(include_in_schema=False, dependencies=auth.PROTECTED)
 
 def _page(request, db, *, values=None, errors=None, new_token=None, notice=None, status_code=200):
     users = list(db.scalars(select(StaffUser).order_by(StaffUser.email)))
-    tokens = list(db.scalars(select(StaffApiToken).where(StaffApiToken.revoked_at.is_(None))
-                             .order_by(StaffApiToken.created_at.desc())))
+    tokens = list(
+        db.scalars(
+            select(StaffApiToken)
+            .where(StaffApiToken.revoked_at.is_(None))
+            .order_by(StaffApiToken.created_at.desc())
+        )
+    )
     context = {"notice": notice} if notice else {}
-    return render(request, "staff/accounts.html", title="Staff accounts", users=users, tokens=tokens,
-                  roles=[(r, r.capitalize()) for r in ROLES], values=values or {"role": "editor"},
-                  errors=errors or {}, new_token=new_token, status_code=status_code, **context)
+    return render(
+        request,
+        "staff/accounts.html",
+        title="Staff accounts",
+        users=users,
+        tokens=tokens,
+        roles=[(r, r.capitalize()) for r in ROLES],
+        values=values or {"role": "editor"},
+        errors=errors or {},
+        new_token=new_token,
+        status_code=status_code,
+        **context,
+    )
 
 
 @router.get("/staff/accounts", response_class=HTMLResponse)
@@ -31,30 +46,57 @@ def accounts_page(request: Request, db: DbSession, staff: AdminUser) -> HTMLResp
 
 
 @router.post("/staff/accounts", response_class=HTMLResponse)
-def add_account(request: Request, db: DbSession, staff: AdminUser, email: str = Form(""), role: str = Form("editor"),
-                password: str = Form("")) -> HTMLResponse:
+def add_account(
+    request: Request,
+    db: DbSession,
+    staff: AdminUser,
+    email: str = Form(""),
+    role: str = Form("editor"),
+    password: str = Form(""),
+) -> HTMLResponse:
     try:
         user = accounts.create_user(session=db, email=email, password=password, role=role)
     except accounts.AccountError as error:
         db.rollback()
         field = "password" if "assword" in str(error) else "email" if "mail" in str(error) else "role"
-        return _page(request, db, values={"email": email, "role": role}, errors={field: str(error)}, status_code=400)
-    audit.record(session=db, action="account created", actor=staff.user, entity_id=user.id, entity_type="staff_user",
-                 before=None, after={"name": user.email, "role": user.role})
+        return _page(
+            request, db, values={"email": email, "role": role}, errors={field: str(error)}, status_code=400
+        )
+    audit.record(
+        session=db,
+        action="account created",
+        actor=staff.user,
+        entity_id=user.id,
+        entity_type="staff_user",
+        before=None,
+        after={"name": user.email, "role": user.role},
+    )
     db.commit()
-    return _page(request, db, notice=f"Account created for {user.email}. Give them the password in person or by phone.")
+    return _page(
+        request, db, notice=f"Account created for {user.email}. Give them the password in person or by phone."
+    )
 
 
 @router.post("/staff/accounts/{user_id}", response_class=HTMLResponse)
-def change_account(request: Request, db: DbSession, staff: AdminUser, user_id: str, action: str = Form(""),
-                   role: str = Form("")) -> HTMLResponse:
+def change_account(
+    request: Request,
+    db: DbSession,
+    staff: AdminUser,
+    user_id: str,
+    action: str = Form(""),
+    role: str = Form(""),
+) -> HTMLResponse:
     user = db.get(StaffUser, user_id)
     if user is None:
         raise HTTPException(404, "No staff account with that id")
     before = {"name": user.email, "role": user.role, "active": user.active}
     if user.id == staff.id and action in ("deactivate", "role"):
-        return _page(request, db, errors={f"account-{user.id}": "You cannot switch off or change your own account"},
-                     status_code=400)
+        return _page(
+            request,
+            db,
+            errors={f"account-{user.id}": "You cannot switch off or change your own account"},
+            status_code=400,
+        )
     if action == "role" and role in ROLES:
         user.role = role
     elif action == "unlock":
@@ -63,8 +105,15 @@ def change_account(request: Request, db: DbSession, staff: AdminUser, user_id: s
         user.active = False
     elif action == "activate":
         user.active = True
-    audit.record(session=db, action=f"account {action}", actor=staff.user, entity_id=user.id, entity_type="staff_user",
-                 before=before, after={"name": user.email, "role": user.role, "active": user.active})
+    audit.record(
+        session=db,
+        action=f"account {action}",
+        actor=staff.user,
+        entity_id=user.id,
+        entity_type="staff_user",
+        before=before,
+        after={"name": user.email, "role": user.role, "active": user.active},
+    )
     db.commit()
     return _page(request, db, notice=f"Account {user.email} updated.")
 
@@ -73,8 +122,12 @@ def change_account(request: Request, db: DbSession, staff: AdminUser, user_id: s
 def new_token(request: Request, db: DbSession, staff: AdminUser, token_name: str = Form("")) -> HTMLResponse:
     name = token_name
     if not name.strip():
-        return _page(request, db, errors={"token_name": "Enter what the token is for, for example Nightly sync"},
-                     status_code=400)
+        return _page(
+            request,
+            db,
+            errors={"token_name": "Enter what the token is for, for example Nightly sync"},
+            status_code=400,
+        )
     token = accounts.create_api_token(session=db, user=staff.user, name=name)
     db.commit()
     return _page(request, db, new_token=token)

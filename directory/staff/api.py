@@ -7,7 +7,7 @@ session cookie plus an ``X-CSRF-Token`` header on writes. Roles are checked exac
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
@@ -17,13 +17,28 @@ from sqlalchemy import select
 
 from directory import store
 from directory.models import Service
-from directory.staff import audit, auth, comments, editing, entries, gaps, imports, review, sync, waiting_times
+from directory.staff import (
+    audit,
+    auth,
+    comments,
+    editing,
+    entries,
+    gaps,
+    imports,
+    review,
+    sync,
+    waiting_times,
+)
 from directory.staff.auth import AdminUser, EditorUser, StaffUser
 from directory.staff.deps import DbSession
 from directory.staff.tables import LocalOfferComment
 
-router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=auth.PROTECTED,
-                   responses={401: {"description": "Not signed in"}, 403: {"description": "Role or CSRF refused"}})
+router = APIRouter(
+    prefix="/api/staff",
+    tags=["staff"],
+    dependencies=auth.PROTECTED,
+    responses={401: {"description": "Not signed in"}, 403: {"description": "Role or CSRF refused"}},
+)
 
 
 class Entry(BaseModel):
@@ -73,7 +88,11 @@ def _service(db, service_id: str) -> Service:
 
 def refusal(status: int, message: str, errors: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     """The JSON API's error shape (``directory.api.errors``): detail, errors [{field, message}], extras."""
-    body = {"detail": message, "errors": [{"field": f, "message": m} for f, m in (errors or {}).items()], **extra}
+    body = {
+        "detail": message,
+        "errors": [{"field": f, "message": m} for f, m in (errors or {}).items()],
+        **extra,
+    }
     return JSONResponse(body, status)
 
 
@@ -86,9 +105,13 @@ def _run(request: Request, db, action) -> Any:
         return refusal(422, " ".join(invalid.errors.values()), invalid.errors)
     except editing.Conflict as conflict:
         db.rollback()
-        return refusal(409, "Someone saved a newer version since you read it. Nothing was changed.",
-                       yours=jsonable_encoder(conflict.mine), theirs=jsonable_encoder(conflict.theirs),
-                       differences=[f for f, _, _ in conflict.differences])
+        return refusal(
+            409,
+            "Someone saved a newer version since you read it. Nothing was changed.",
+            yours=jsonable_encoder(conflict.mine),
+            theirs=jsonable_encoder(conflict.theirs),
+            differences=[f for f, _, _ in conflict.differences],
+        )
     except editing.NeedsAdmin:
         return refusal(403, "This entry is published: you need the admin role to change it.")
     sync.refresh_search(request.app, [result.service.id])
@@ -101,8 +124,12 @@ def me(staff: StaffUser) -> dict[str, str]:
 
 
 @router.get("/services")
-def list_services(db: DbSession, staff: StaffUser, council: str | None = None,
-                  status: Literal["draft", "published", "archived"] | None = None) -> list[dict[str, Any]]:
+def list_services(
+    db: DbSession,
+    staff: StaffUser,
+    council: str | None = None,
+    status: Literal["draft", "published", "archived"] | None = None,
+) -> list[dict[str, Any]]:
     stmt = select(Service).options(*store.FULL_LOADING).order_by(Service.council, Service.name)
     if council:
         stmt = stmt.where(Service.council == council)
@@ -123,37 +150,68 @@ def create_service(request: Request, db: DbSession, staff: EditorUser, body: Ent
 
 
 @router.patch("/services/{service_id}")
-def update_service(request: Request, db: DbSession, staff: EditorUser, service_id: str, body: Entry,
-                   if_match: str | None = Header(None, description="The version you last read, e.g. 3")
-                   ) -> Any:
+def update_service(
+    request: Request,
+    db: DbSession,
+    staff: EditorUser,
+    service_id: str,
+    body: Entry,
+    if_match: str | None = Header(None, description="The version you last read, e.g. 3"),
+) -> Any:
     """Changes the fields you send. Optimistic locking: a stale If-Match is refused with 409 and both versions."""
     service = _service(db, service_id)
     expected = if_match
     if not expected or not expected.strip('"W/ ').isdigit():
-        raise HTTPException(428, "Send the version you last read in an If-Match header, for example If-Match: 3")
+        raise HTTPException(
+            428, "Send the version you last read in an If-Match header, for example If-Match: 3"
+        )
     data = {**entries.snapshot(service), **body.values()}
-    return _run(request, db, lambda: editing.update(session=db, service=service, data=data,
-                                                    expected_version=int(expected.strip('"W/ ')), actor=staff.user))
+    return _run(
+        request,
+        db,
+        lambda: editing.update(
+            session=db,
+            service=service,
+            data=data,
+            expected_version=int(expected.strip('"W/ ')),
+            actor=staff.user,
+        ),
+    )
 
 
 def _publication(request, db, staff, service_id: str, status: str, body: Publication | None) -> Any:
     service = _service(db, service_id)
-    return _run(request, db, lambda: editing.set_publication(
-        session=db, service=service, status=status, expected_version=body.version if body else None, actor=staff.user))
+    return _run(
+        request,
+        db,
+        lambda: editing.set_publication(
+            session=db,
+            service=service,
+            status=status,
+            expected_version=body.version if body else None,
+            actor=staff.user,
+        ),
+    )
 
 
 @router.post("/services/{service_id}/publish")
-def publish(request: Request, db: DbSession, staff: AdminUser, service_id: str, body: Publication | None = None):
+def publish(
+    request: Request, db: DbSession, staff: AdminUser, service_id: str, body: Publication | None = None
+):
     return _publication(request, db, staff, service_id, "published", body)
 
 
 @router.post("/services/{service_id}/archive")
-def archive(request: Request, db: DbSession, staff: AdminUser, service_id: str, body: Publication | None = None):
+def archive(
+    request: Request, db: DbSession, staff: AdminUser, service_id: str, body: Publication | None = None
+):
     return _publication(request, db, staff, service_id, "archived", body)
 
 
 @router.post("/services/{service_id}/draft")
-def back_to_draft(request: Request, db: DbSession, staff: AdminUser, service_id: str, body: Publication | None = None):
+def back_to_draft(
+    request: Request, db: DbSession, staff: AdminUser, service_id: str, body: Publication | None = None
+):
     return _publication(request, db, staff, service_id, "draft", body)
 
 
@@ -177,14 +235,32 @@ class RestoreIn(BaseModel):
 @router.post("/services/{service_id}/restore")
 def restore(request: Request, db: DbSession, staff: EditorUser, service_id: str, body: RestoreIn) -> Any:
     service = _service(db, service_id)
-    return _run(request, db, lambda: editing.restore(session=db, service=service, event_id=body.event_id,
-                                                     expected_version=body.version, actor=staff.user))
+    return _run(
+        request,
+        db,
+        lambda: editing.restore(
+            session=db,
+            service=service,
+            event_id=body.event_id,
+            expected_version=body.version,
+            actor=staff.user,
+        ),
+    )
 
 
 def _event(e) -> dict[str, Any]:
-    return {"id": e.id, "entity_type": e.entity_type, "entity_id": e.entity_id, "entity_key": e.entity_key,
-            "version": e.version, "action": e.action, "actor": e.actor_email, "at": e.at.isoformat(),
-            "changes": e.changes, "snapshot": e.snapshot}
+    return {
+        "id": e.id,
+        "entity_type": e.entity_type,
+        "entity_id": e.entity_id,
+        "entity_key": e.entity_key,
+        "version": e.version,
+        "action": e.action,
+        "actor": e.actor_email,
+        "at": e.at.isoformat(),
+        "changes": e.changes,
+        "snapshot": e.snapshot,
+    }
 
 
 @router.get("/audit")
@@ -219,13 +295,16 @@ def add_waiting_time(db: DbSession, staff: EditorUser, body: WaitingTimeIn) -> A
 
 @router.get("/review")
 def review_list(db: DbSession, staff: StaffUser, council: str | None = None) -> list[dict[str, Any]]:
-    return [{"id": i.service.id, "key": i.service.key, "name": i.service.name, "reasons": i.reasons}
-            for i in review.needing_review(session=db, council=council)]
+    return [
+        {"id": i.service.id, "key": i.service.key, "name": i.service.name, "reasons": i.reasons}
+        for i in review.needing_review(session=db, council=council)
+    ]
 
 
 @router.post("/import")
-def import_entries(request: Request, db: DbSession, staff: EditorUser, body: Any = Body(...),
-                   dry_run: bool = False) -> Any:
+def import_entries(
+    request: Request, db: DbSession, staff: EditorUser, body: Annotated[Any, Body()], dry_run: bool = False
+) -> Any:
     """Open Referral UK JSON (a service, a list or a page). All or nothing; ``dry_run`` only checks."""
     import json
 
@@ -238,12 +317,18 @@ def import_entries(request: Request, db: DbSession, staff: EditorUser, body: Any
     else:
         report, ids = imports.apply(rows, session=db, actor=staff.user, first_row=1)
         sync.refresh_search(request.app, ids)
-    result = {"applied": report.applied, "ok": report.ok,
-              "rows": [{"row": r.row, "key": r.key, "name": r.name, "action": r.action, "errors": r.errors}
-                       for r in report.rows]}
+    result = {
+        "applied": report.applied,
+        "ok": report.ok,
+        "rows": [
+            {"row": r.row, "key": r.key, "name": r.name, "action": r.action, "errors": r.errors}
+            for r in report.rows
+        ],
+    }
     if not report.ok:
-        return refusal(422, "Nothing was imported: fix the rows with errors and send the whole file again.",
-                       **result)
+        return refusal(
+            422, "Nothing was imported: fix the rows with errors and send the whole file again.", **result
+        )
     return result
 
 
@@ -260,9 +345,19 @@ def list_comments(db: DbSession, staff: StaffUser, status: str | None = None) ->
     stmt = select(LocalOfferComment).order_by(LocalOfferComment.created_at.desc())
     if status:
         stmt = stmt.where(LocalOfferComment.status == status)
-    return [{"id": c.id, "council": c.council, "topic": c.topic, "text": c.text, "public_text": c.public_text,
-             "response": c.response, "status": c.status, "created_at": c.created_at.isoformat()}
-            for c in db.scalars(stmt)]
+    return [
+        {
+            "id": c.id,
+            "council": c.council,
+            "topic": c.topic,
+            "text": c.text,
+            "public_text": c.public_text,
+            "response": c.response,
+            "status": c.status,
+            "created_at": c.created_at.isoformat(),
+        }
+        for c in db.scalars(stmt)
+    ]
 
 
 class ModerationIn(BaseModel):
@@ -275,11 +370,22 @@ def _moderate(db, staff, comment_id: str, body: ModerationIn, action: str) -> An
     comment = db.get(LocalOfferComment, comment_id)
     if comment is None:
         raise HTTPException(404, "No comment with that id")
-    errors = comments.moderate(session=db, comment=comment, public_text=body.public_text, response=body.response,
-                               action=action, actor_email=staff.email)
+    errors = comments.moderate(
+        session=db,
+        comment=comment,
+        public_text=body.public_text,
+        response=body.response,
+        action=action,
+        actor_email=staff.email,
+    )
     if errors:
         return refusal(422, " ".join(errors.values()), errors)
-    return {"id": comment.id, "status": comment.status, "public_text": comment.public_text, "response": comment.response}
+    return {
+        "id": comment.id,
+        "status": comment.status,
+        "public_text": comment.public_text,
+        "response": comment.response,
+    }
 
 
 @router.post("/comments/{comment_id}")
@@ -293,10 +399,24 @@ def publish_comment(db: DbSession, staff: AdminUser, comment_id: str, body: Mode
 
 
 @router.get("/gaps")
-def gap_report(db: DbSession, staff: StaffUser, council: str | None = None, weeks: int = 12) -> dict[str, Any]:
+def gap_report(
+    db: DbSession, staff: StaffUser, council: str | None = None, weeks: int = 12
+) -> dict[str, Any]:
     week_labels, groups = gaps.gap_groups(session=db, council=council, weeks=min(max(weeks, 1), 104))
-    return {"weeks": week_labels,
-            "groups": [{"kind": g.kind, "label": g.label, "count": g.count, "by_week": dict(g.weeks),
-                        "wordings": dict(g.examples)} for g in groups],
-            "feedback": [{"answer_type": f.answer_type, "helpful": f.helpful, "not_helpful": f.not_helpful}
-                         for f in gaps.feedback_totals(session=db, council=council, weeks=weeks)]}
+    return {
+        "weeks": week_labels,
+        "groups": [
+            {
+                "kind": g.kind,
+                "label": g.label,
+                "count": g.count,
+                "by_week": dict(g.weeks),
+                "wordings": dict(g.examples),
+            }
+            for g in groups
+        ],
+        "feedback": [
+            {"answer_type": f.answer_type, "helpful": f.helpful, "not_helpful": f.not_helpful}
+            for f in gaps.feedback_totals(session=db, council=council, weeks=weeks)
+        ],
+    }

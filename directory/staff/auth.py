@@ -17,9 +17,8 @@ from fastapi import Depends, HTTPException, Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from directory.settings import Settings
-from directory.staff import accounts
+from directory.staff import accounts, tables
 from directory.staff.deps import DbSession, SettingsDep
-from directory.staff import tables
 
 COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
@@ -51,9 +50,15 @@ def _serializer(settings: Settings, salt: str) -> URLSafeSerializer:
 
 
 def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
-    response.set_cookie(COOKIE, _serializer(settings, "staff-session").dumps(token), httponly=True,
-                        samesite="strict", secure=settings.public_origin.startswith("https://"), path="/",
-                        max_age=int(accounts.SESSION_LIFETIME.total_seconds()))
+    response.set_cookie(
+        COOKIE,
+        _serializer(settings, "staff-session").dumps(token),
+        httponly=True,
+        samesite="strict",
+        secure=settings.public_origin.startswith("https://"),
+        path="/",
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+    )
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -76,9 +81,15 @@ def new_login_csrf() -> str:
 
 def set_login_csrf(response: Response, settings: Settings, token: str) -> None:
     """Double-submit token for the sign-in form (there is no session yet)."""
-    response.set_cookie(LOGIN_CSRF_COOKIE, _serializer(settings, "staff-login").dumps(token), httponly=True,
-                        samesite="strict", secure=settings.public_origin.startswith("https://"),
-                        path="/staff/sign-in", max_age=3600)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        _serializer(settings, "staff-login").dumps(token),
+        httponly=True,
+        samesite="strict",
+        secure=settings.public_origin.startswith("https://"),
+        path="/staff/sign-in",
+        max_age=3600,
+    )
 
 
 def login_csrf_ok(request: Request, settings: Settings, sent: str | None) -> bool:
@@ -105,14 +116,20 @@ def current_principal(request: Request, db: DbSession, settings: SettingsDep) ->
     return Principal(row.user, row.csrf_token, "session")
 
 
-def require_staff(request: Request, principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
+def require_staff(
+    request: Request, principal: Annotated[Principal | None, Depends(current_principal)]
+) -> Principal:
     if principal is None:
         if request.url.path.startswith("/api/"):
-            raise HTTPException(401, "Sign in or send a staff API token", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "Sign in or send a staff API token", headers={"WWW-Authenticate": "Bearer"}
+            )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         if request.method not in SAFE_METHODS:
             target = "/staff"
-        raise HTTPException(303, "Sign in first", headers={"Location": f"/staff/sign-in?next={quote(target)}"})
+        raise HTTPException(
+            303, "Sign in first", headers={"Location": f"/staff/sign-in?next={quote(target)}"}
+        )
     request.state.staff = principal
     return principal
 

@@ -66,8 +66,16 @@ def as_csv(comments: list[LocalOfferComment]) -> str:
     writer = csv.writer(out)
     writer.writerow(["council", "received", "topic", "you_said", "we_did", "published"])
     for c in comments:
-        writer.writerow([c.council, c.created_at.date().isoformat(), c.topic, c.public_text, c.response,
-                         c.published_at.date().isoformat() if c.published_at else ""])
+        writer.writerow(
+            [
+                c.council,
+                c.created_at.date().isoformat(),
+                c.topic,
+                c.public_text,
+                c.response,
+                c.published_at.date().isoformat() if c.published_at else "",
+            ]
+        )
     return out.getvalue()
 
 
@@ -81,9 +89,19 @@ def _limited(request: Request, settings) -> bool:
 
 def _form(request, db, settings, *, values=None, errors=None, status_code=200, sent=False):
     councils = [(c.key, c.name) for c in store.councils(session=db)]
-    return render(request, "staff/comment_form.html", title="Comment on the Local Offer", public=True,
-                  councils=councils, topics=list(TOPICS.items()), values=values or {"council": settings.default_council},
-                  errors=errors or {}, sent=sent, max_chars=MAX_CHARS, status_code=status_code)
+    return render(
+        request,
+        "staff/comment_form.html",
+        title="Comment on the Local Offer",
+        public=True,
+        councils=councils,
+        topics=list(TOPICS.items()),
+        values=values or {"council": settings.default_council},
+        errors=errors or {},
+        sent=sent,
+        max_chars=MAX_CHARS,
+        status_code=status_code,
+    )
 
 
 @router.get("/comment-on-the-local-offer", response_class=HTMLResponse, include_in_schema=False)
@@ -92,12 +110,20 @@ def comment_form(request: Request, db: DbSession, settings: SettingsDep, sent: i
 
 
 @router.post("/comment-on-the-local-offer", response_class=HTMLResponse, include_in_schema=False)
-def comment_submit(request: Request, db: DbSession, settings: SettingsDep, council: str = Form(""),
-                   topic: str = Form(""), comment: str = Form("")):
+def comment_submit(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    council: str = Form(""),
+    topic: str = Form(""),
+    comment: str = Form(""),
+):
     values = {"council": council, "topic": topic, "comment": comment}
     errors = problems(session=db, council=council, text=comment, topic=topic)
     if not errors and _limited(request, settings):
-        errors = {"comment": "You have sent a lot of comments in the last minute. Wait a minute and try again"}
+        errors = {
+            "comment": "You have sent a lot of comments in the last minute. Wait a minute and try again"
+        }
     if errors:
         return _form(request, db, settings, values=values, errors=errors, status_code=400)
     receive(session=db, council=council, text=comment, topic=topic, source="site")
@@ -125,28 +151,48 @@ def api_comment(body: CommentIn, request: Request, db: DbSession, settings: Sett
     if _limited(request, settings):
         raise HTTPException(429, "Too many comments. Please wait a minute.", headers={"Retry-After": "60"})
     comment = receive(session=db, council=body.council, text=body.text, topic=body.topic, source="widget")
-    return {"id": comment.id, "status": "received",
-            "message": "Thank you. The council reads every comment and publishes what it will do about it."}
+    return {
+        "id": comment.id,
+        "status": "received",
+        "message": "Thank you. The council reads every comment and publishes what it will do about it.",
+    }
 
 
 @router.get("/you-said-we-did", response_class=HTMLResponse, include_in_schema=False)
 def you_said_we_did(request: Request, db: DbSession, council: str = "") -> HTMLResponse:
     councils = [(c.key, c.name) for c in store.councils(session=db)]
-    return render(request, "staff/you_said_we_did.html", title="You said, we did", public=True,
-                  comments=published(session=db, council=council or None), council=council,
-                  councils=[("", "All councils")] + councils, topics=TOPICS)
+    return render(
+        request,
+        "staff/you_said_we_did.html",
+        title="You said, we did",
+        public=True,
+        comments=published(session=db, council=council or None),
+        council=council,
+        councils=[("", "All councils")] + councils,
+        topics=TOPICS,
+    )
 
 
 @router.get("/you-said-we-did.csv", tags=["comments"], response_class=Response)
 def you_said_we_did_csv(db: DbSession, council: str = "") -> Response:
     """Published comments on the Local Offer and the council's responses, as CSV (open data)."""
     body = as_csv(published(session=db, council=council or None))
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="you-said-we-did.csv"'})
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="you-said-we-did.csv"'},
+    )
 
 
-def moderate(*, session: Session, comment: LocalOfferComment, public_text: str, response: str, action: str,
-             actor_email: str) -> dict[str, str]:
+def moderate(
+    *,
+    session: Session,
+    comment: LocalOfferComment,
+    public_text: str,
+    response: str,
+    action: str,
+    actor_email: str,
+) -> dict[str, str]:
     """Save the moderated wording and response; ``action`` is save, publish, unpublish or reject."""
     errors = {}
     public_text = redact(public_text.strip()) if public_text.strip() else ""

@@ -13,8 +13,13 @@ from directory.staff.tables import LocalOfferComment
 from directory.staff.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=auth.PROTECTED)
-STATUSES = [("", "All"), ("new", "New"), ("moderated", "Moderated"), ("published", "Published"),
-            ("rejected", "Not published")]
+STATUSES = [
+    ("", "All"),
+    ("new", "New"),
+    ("moderated", "Moderated"),
+    ("published", "Published"),
+    ("rejected", "Not published"),
+]
 
 
 def _load(db, comment_id: str) -> LocalOfferComment:
@@ -29,15 +34,32 @@ def list_comments(request: Request, db: DbSession, staff: StaffUser, status: str
     stmt = select(LocalOfferComment).order_by(LocalOfferComment.created_at.desc())
     if status:
         stmt = stmt.where(LocalOfferComment.status == status)
-    return render(request, "staff/comments.html", title="Comments on the Local Offer",
-                  comments=list(db.scalars(stmt.limit(500))), status=status, statuses=STATUSES,
-                  topics=comments.TOPICS)
+    return render(
+        request,
+        "staff/comments.html",
+        title="Comments on the Local Offer",
+        comments=list(db.scalars(stmt.limit(500))),
+        status=status,
+        statuses=STATUSES,
+        topics=comments.TOPICS,
+    )
 
 
 def _page(request, db, comment, errors=None, values=None, status_code=200):
-    values = values or {"public_text": comment.public_text or comment.text, "response": comment.response or ""}
-    return render(request, "staff/comment.html", title="Moderate a comment", comment=comment, values=values,
-                  errors=errors or {}, topics=comments.TOPICS, status_code=status_code)
+    values = values or {
+        "public_text": comment.public_text or comment.text,
+        "response": comment.response or "",
+    }
+    return render(
+        request,
+        "staff/comment.html",
+        title="Moderate a comment",
+        comment=comment,
+        values=values,
+        errors=errors or {},
+        topics=comments.TOPICS,
+        status_code=status_code,
+    )
 
 
 @router.get("/staff/comments/{comment_id}", response_class=HTMLResponse)
@@ -48,28 +70,66 @@ def view_comment(request: Request, db: DbSession, staff: StaffUser, comment_id: 
 def _save(request, db, staff, comment_id, public_text, response, action):
     comment = _load(db, comment_id)
     before = {"status": comment.status, "public_text": comment.public_text, "response": comment.response}
-    errors = comments.moderate(session=db, comment=comment, public_text=public_text, response=response,
-                               action=action, actor_email=staff.email)
+    errors = comments.moderate(
+        session=db,
+        comment=comment,
+        public_text=public_text,
+        response=response,
+        action=action,
+        actor_email=staff.email,
+    )
     if errors:
         return _page(request, db, comment, errors, {"public_text": public_text, "response": response}, 400)
-    after = {"status": comment.status, "public_text": comment.public_text, "response": comment.response,
-             "name": f"comment of {comment.created_at:%d %b %Y}"}
-    audit.record(session=db, action=f"comment {action}", actor=staff.user, entity_id=comment.id,
-                 entity_type="comment", before=before, after=after)
+    after = {
+        "status": comment.status,
+        "public_text": comment.public_text,
+        "response": comment.response,
+        "name": f"comment of {comment.created_at:%d %b %Y}",
+    }
+    audit.record(
+        session=db,
+        action=f"comment {action}",
+        actor=staff.user,
+        entity_id=comment.id,
+        entity_type="comment",
+        before=before,
+        after=after,
+    )
     db.commit()
     return RedirectResponse(f"/staff/comments/{comment_id}?done=comment", status_code=303)
 
 
 @router.post("/staff/comments/{comment_id}", response_class=HTMLResponse)
-def save_comment(request: Request, db: DbSession, staff: EditorUser, comment_id: str,
-                 public_text: str = Form(""), response: str = Form(""), action: str = Form("save")):
+def save_comment(
+    request: Request,
+    db: DbSession,
+    staff: EditorUser,
+    comment_id: str,
+    public_text: str = Form(""),
+    response: str = Form(""),
+    action: str = Form("save"),
+):
     if action not in ("save", "reject"):
         action = "save"
     return _save(request, db, staff, comment_id, public_text, response, action)
 
 
 @router.post("/staff/comments/{comment_id}/publish", response_class=HTMLResponse)
-def publish_comment(request: Request, db: DbSession, staff: AdminUser, comment_id: str,
-                    public_text: str = Form(""), response: str = Form(""), action: str = Form("publish")):
-    return _save(request, db, staff, comment_id, public_text, response,
-                 "unpublish" if action == "unpublish" else "publish")
+def publish_comment(
+    request: Request,
+    db: DbSession,
+    staff: AdminUser,
+    comment_id: str,
+    public_text: str = Form(""),
+    response: str = Form(""),
+    action: str = Form("publish"),
+):
+    return _save(
+        request,
+        db,
+        staff,
+        comment_id,
+        public_text,
+        response,
+        "unpublish" if action == "unpublish" else "publish",
+    )

@@ -37,9 +37,16 @@ class Conflict(Exception):
         """(field, mine, theirs) for every field where the two versions differ."""
 
         def pick(data: dict[str, Any]) -> dict[str, Any]:
-            return {k: v for k, v in data.items() if k in entries.LABELS and k not in ("key", "publication_status")}
+            return {
+                k: v
+                for k, v in data.items()
+                if k in entries.LABELS and k not in ("key", "publication_status")
+            }
 
-        return [(field, pair[0], pair[1]) for field, pair in diffing.diff(pick(self.mine), pick(self.theirs)).items()]
+        return [
+            (field, pair[0], pair[1])
+            for field, pair in diffing.diff(pick(self.mine), pick(self.theirs)).items()
+        ]
 
 
 class NeedsAdmin(Exception):
@@ -52,8 +59,15 @@ class Result:
     changed: bool
 
 
-def _finish(session: Session, service: Service, action: str, actor: StaffUser, before: dict | None,
-            note: str | None = None, commit: bool = True) -> Result:
+def _finish(
+    session: Session,
+    service: Service,
+    action: str,
+    actor: StaffUser,
+    before: dict | None,
+    note: str | None = None,
+    commit: bool = True,
+) -> Result:
     service.last_modified = utcnow()
     try:
         session.flush()
@@ -62,8 +76,15 @@ def _finish(session: Session, service: Service, action: str, actor: StaffUser, b
         latest = session.get(Service, service.id)
         raise Conflict({}, entries.snapshot(latest) if latest else {}, None, None) from error
     after = entries.snapshot(service)
-    audit.record(session=session, action=action, actor=actor, entity_id=service.id, before=before, after=after,
-                 note=note)
+    audit.record(
+        session=session,
+        action=action,
+        actor=actor,
+        entity_id=service.id,
+        before=before,
+        after=after,
+        note=note,
+    )
     if commit:  # an import commits once, after its last row
         store.bump_revision(session=session)
         session.commit()
@@ -73,12 +94,17 @@ def _finish(session: Session, service: Service, action: str, actor: StaffUser, b
 def _check_version(service: Service, expected: int | None, data: dict[str, Any], session: Session) -> None:
     if expected is not None and int(expected) != service.version:
         last = audit.history(session=session, entity_id=service.id)
-        raise Conflict(data, entries.snapshot(service), last[0].actor_email if last else None,
-                       last[0].at if last else service.last_modified)
+        raise Conflict(
+            data,
+            entries.snapshot(service),
+            last[0].actor_email if last else None,
+            last[0].at if last else service.last_modified,
+        )
 
 
-def create(*, session: Session, data: dict[str, Any], actor: StaffUser, commit: bool = True,
-           action: str = "created") -> Result:
+def create(
+    *, session: Session, data: dict[str, Any], actor: StaffUser, commit: bool = True, action: str = "created"
+) -> Result:
     """A new entry; a draft unless an admin imports it as published (then the publishing rules apply)."""
     status = data.get("publication_status") if actor.can("admin") else "draft"
     data = {**data, "publication_status": status if status in entries.PUBLICATION else "draft"}
@@ -89,14 +115,26 @@ def create(*, session: Session, data: dict[str, Any], actor: StaffUser, commit: 
     return _finish(session, service, action, actor, None, commit=commit)
 
 
-def update(*, session: Session, service: Service, data: dict[str, Any], expected_version: int | None,
-           actor: StaffUser, action: str = "edited", note: str | None = None, commit: bool = True,
-           keep_status: bool = True) -> Result:
+def update(
+    *,
+    session: Session,
+    service: Service,
+    data: dict[str, Any],
+    expected_version: int | None,
+    actor: StaffUser,
+    action: str = "edited",
+    note: str | None = None,
+    commit: bool = True,
+    keep_status: bool = True,
+) -> Result:
     if service.publication_status == "published" and not actor.can("admin"):
         raise NeedsAdmin()
     _check_version(service, expected_version, data, session)
-    status = service.publication_status if keep_status or data.get("publication_status") not in entries.PUBLICATION \
+    status = (
+        service.publication_status
+        if keep_status or data.get("publication_status") not in entries.PUBLICATION
         else data["publication_status"]
+    )
     published = status == "published"
     data = {**data, "publication_status": status, "key": service.key}
     errors = entries.validate(data, session=session, publishing=published)
@@ -107,8 +145,9 @@ def update(*, session: Session, service: Service, data: dict[str, Any], expected
     return _finish(session, service, action, actor, before, note, commit=commit)
 
 
-def set_publication(*, session: Session, service: Service, status: str, expected_version: int | None,
-                    actor: StaffUser) -> Result:
+def set_publication(
+    *, session: Session, service: Service, status: str, expected_version: int | None, actor: StaffUser
+) -> Result:
     """publish / archive / back to draft: admin only (the route checks the role, this double-checks)."""
     if not actor.can("admin"):
         raise NeedsAdmin()
@@ -123,18 +162,28 @@ def set_publication(*, session: Session, service: Service, status: str, expected
     return _finish(session, service, action, actor, before)
 
 
-def restore(*, session: Session, service: Service, event_id: str, expected_version: int | None,
-            actor: StaffUser) -> Result:
+def restore(
+    *, session: Session, service: Service, event_id: str, expected_version: int | None, actor: StaffUser
+) -> Result:
     """Puts back the content of an earlier version (as a new version; the history keeps everything)."""
     event = audit.get_event(session=session, event_id=event_id)
     if event is None or event.entity_id != service.id or not event.snapshot:
         raise Invalid({"version": "That version of this entry no longer exists"})
     data = {k: v for k, v in event.snapshot.items() if k not in ("id", "version", "publication_status")}
-    return update(session=session, service=service, data=data, expected_version=expected_version, actor=actor,
-                  action="restored", note=f"restored version {event.version} of {event.at:%d %b %Y %H:%M}")
+    return update(
+        session=session,
+        service=service,
+        data=data,
+        expected_version=expected_version,
+        actor=actor,
+        action="restored",
+        note=f"restored version {event.version} of {event.at:%d %b %Y %H:%M}",
+    )
 
 
-def mark_reviewed(*, session: Session, service: Service, actor: StaffUser, next_review_months: int = 12) -> Result:
+def mark_reviewed(
+    *, session: Session, service: Service, actor: StaffUser, next_review_months: int = 12
+) -> Result:
     """Editors confirm an entry is still right (checked with the provider): assured today, next review in a year."""
     from datetime import date
 

@@ -17,7 +17,14 @@ from directory import vocab
 from directory.areas import council_areas_from
 from directory.modelbase import new_id
 from directory.models import (
-    Address, Council, Location, Organization, Phone, Service, ServiceArea, ServiceAtLocation,
+    Address,
+    Council,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
 )
 from directory.staff.readability import easy_read_problem
 from directory.terms import ensure_taxonomies, set_terms
@@ -28,18 +35,49 @@ PUBLICATION = ("draft", "published", "archived")
 ASSURED_MAX_AGE = timedelta(days=92)  # ORUK: assured within the last 3 months
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.I)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TEXT = ("name", "description", "url", "email", "eligibility_description", "application_process",
-        "fees_description", "easy_read", "source_document", "source_lines")
+TEXT = (
+    "name",
+    "description",
+    "url",
+    "email",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "easy_read",
+    "source_document",
+    "source_lines",
+)
 DATES = ("assured_date", "review_due", "last_reviewed", "source_date")
 LABELS = {
-    "key": "Key", "name": "Name", "council": "Council", "organization": "Organisation", "description": "Description",
-    "url": "Website", "email": "Email", "status": "Service status", "minimum_age": "Youngest age",
-    "maximum_age": "Oldest age", "eligibility_description": "Who it is for", "application_process": "How to get it",
-    "fees_description": "Costs", "referral": "Referral", "easy_read": "Easy read summary",
-    "also_known_as": "Also known as", "categories": "Categories", "needs": "Needs", "areas": "Areas covered",
-    "phones": "Phone numbers", "postcode": "Postcode", "locations": "Addresses", "assured_date": "Assured date",
-    "review_due": "Review due", "last_reviewed": "Last reviewed", "source_document": "Source document",
-    "source_lines": "Source lines", "source_date": "Source date", "publication_status": "Publication",
+    "key": "Key",
+    "name": "Name",
+    "council": "Council",
+    "organization": "Organisation",
+    "description": "Description",
+    "url": "Website",
+    "email": "Email",
+    "status": "Service status",
+    "minimum_age": "Youngest age",
+    "maximum_age": "Oldest age",
+    "eligibility_description": "Who it is for",
+    "application_process": "How to get it",
+    "fees_description": "Costs",
+    "referral": "Referral",
+    "easy_read": "Easy read summary",
+    "also_known_as": "Also known as",
+    "categories": "Categories",
+    "needs": "Needs",
+    "areas": "Areas covered",
+    "phones": "Phone numbers",
+    "postcode": "Postcode",
+    "locations": "Addresses",
+    "assured_date": "Assured date",
+    "review_due": "Review due",
+    "last_reviewed": "Last reviewed",
+    "source_document": "Source document",
+    "source_lines": "Source lines",
+    "source_date": "Source date",
+    "publication_status": "Publication",
 }
 
 
@@ -56,21 +94,34 @@ def snapshot(service: Service) -> dict[str, Any]:
     for link in service.service_at_locations:
         loc = link.location
         for address in loc.addresses or [None]:
-            locations.append({"name": loc.name or "", "address_1": address.address_1 if address else "",
-                              "city": address.city if address else "",
-                              "postal_code": address.postal_code if address else ""})
+            locations.append(
+                {
+                    "name": loc.name or "",
+                    "address_1": address.address_1 if address else "",
+                    "city": address.city if address else "",
+                    "postal_code": address.postal_code if address else "",
+                }
+            )
     return {
-        "id": service.id, "key": service.key, "name": service.name, "council": service.council,
+        "id": service.id,
+        "key": service.key,
+        "name": service.name,
+        "council": service.council,
         "organization": service.organization.name if service.organization else None,
         **{field: getattr(service, field) for field in TEXT},
-        "status": service.status, "minimum_age": service.minimum_age, "maximum_age": service.maximum_age,
-        "referral": service.referral, "also_known_as": list(service.also_known_as or []),
-        "categories": service.terms(vocab.CATEGORY_TAXONOMY), "needs": service.terms(vocab.NEED_TAXONOMY),
+        "status": service.status,
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "referral": service.referral,
+        "also_known_as": list(service.also_known_as or []),
+        "categories": service.terms(vocab.CATEGORY_TAXONOMY),
+        "needs": service.terms(vocab.NEED_TAXONOMY),
         "areas": [a.name for a in service.service_areas],
         "phones": [phone_text(p.number, p.description) for p in service.phones],
         "locations": locations,
         **{field: _iso(getattr(service, field)) for field in DATES},
-        "publication_status": service.publication_status, "version": service.version,
+        "publication_status": service.publication_status,
+        "version": service.version,
     }
 
 
@@ -101,8 +152,9 @@ def _councils(session: Session) -> dict[str, Council]:
     return {c.key: c for c in session.scalars(select(Council))}
 
 
-def validate(data: dict[str, Any], *, session: Session, publishing: bool = False,
-             today: date | None = None) -> dict[str, str]:
+def validate(
+    data: dict[str, Any], *, session: Session, publishing: bool = False, today: date | None = None
+) -> dict[str, str]:
     """``{field: message}``; an empty dict means the entry can be saved (and published, when ``publishing``)."""
     today = today or date.today()
     errors: dict[str, str] = {}
@@ -156,7 +208,9 @@ def validate(data: dict[str, Any], *, session: Session, publishing: bool = False
         errors["postcode"] = "Enter a real postcode, like PR8 1DA"
     for line in data.get("phones") or []:
         if len(re.sub(r"\D", "", parse_phone(line)[0])) < 5:
-            errors["phones"] = f"“{line}” does not start with a phone number: write the number, a dash, then what it is for"
+            errors["phones"] = (
+                f"“{line}” does not start with a phone number: write the number, a dash, then what it is for"
+            )
             break
     problem = easy_read_problem(data.get("easy_read") or "")
     if problem:
@@ -180,12 +234,16 @@ def _publish_errors(data: dict[str, Any], today: date, errors: dict[str, str]) -
     if "assured_date" not in errors:
         assured = parse_date(data.get("assured_date"))
         if assured is None:
-            found["assured_date"] = "Enter the date someone last checked this entry with the provider (assured date)"
+            found["assured_date"] = (
+                "Enter the date someone last checked this entry with the provider (assured date)"
+            )
         elif assured > today:
             found["assured_date"] = "The assured date cannot be in the future"
         elif today - assured > ASSURED_MAX_AGE:
-            found["assured_date"] = ("The assured date is more than 3 months ago: check the entry with the provider, "
-                                     "then enter the date you checked it")
+            found["assured_date"] = (
+                "The assured date is more than 3 months ago: check the entry with the provider, "
+                "then enter the date you checked it"
+            )
     return found
 
 
@@ -254,9 +312,18 @@ def _apply(service: Service, data: dict[str, Any], session: Session) -> Service:
     locations = [loc for loc in data.get("locations") or [] if any((loc.get(k) or "").strip() for k in loc)]
     if locations != snapshot_locations(service):
         service.service_at_locations = [
-            ServiceAtLocation(location=Location(name=(loc.get("name") or "").strip() or None, addresses=[Address(
-                address_1=(loc.get("address_1") or "").strip(), city=(loc.get("city") or "").strip(),
-                postal_code=(loc.get("postal_code") or "").strip().upper())]))
+            ServiceAtLocation(
+                location=Location(
+                    name=(loc.get("name") or "").strip() or None,
+                    addresses=[
+                        Address(
+                            address_1=(loc.get("address_1") or "").strip(),
+                            city=(loc.get("city") or "").strip(),
+                            postal_code=(loc.get("postal_code") or "").strip().upper(),
+                        )
+                    ],
+                )
+            )
             for loc in locations
         ]
     return service

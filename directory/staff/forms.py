@@ -17,8 +17,17 @@ def _lines(text: str | None) -> list[str]:
 
 def entry_from_form(form: FormData, current: dict[str, Any] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for field in ("name", "council", "organization", "status", "referral", "minimum_age", "maximum_age",
-                  *entries.TEXT, *entries.DATES):
+    for field in (
+        "name",
+        "council",
+        "organization",
+        "status",
+        "referral",
+        "minimum_age",
+        "maximum_age",
+        *entries.TEXT,
+        *entries.DATES,
+    ):
         value = form.get(field)
         data[field] = value.strip() if isinstance(value, str) else None
     for field in ("minimum_age", "maximum_age"):
@@ -28,8 +37,12 @@ def entry_from_form(form: FormData, current: dict[str, Any] | None = None) -> di
         data[field] = _lines(form.get(field))  # type: ignore[arg-type]
     data["categories"] = [str(v) for v in form.getlist("categories")]
     data["needs"] = [str(v) for v in form.getlist("needs")]
-    first = {"name": (form.get("location_name") or "").strip(), "address_1": (form.get("address_1") or "").strip(),
-             "city": (form.get("city") or "").strip(), "postal_code": (form.get("postcode") or "").strip().upper()}
+    first = {
+        "name": (form.get("location_name") or "").strip(),
+        "address_1": (form.get("address_1") or "").strip(),
+        "city": (form.get("city") or "").strip(),
+        "postal_code": (form.get("postcode") or "").strip().upper(),
+    }
     others = (current or {}).get("locations", [])[1:]
     data["locations"] = ([first] if any(first.values()) else []) + list(others)
     if current:
@@ -43,8 +56,12 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
     for field in LIST_FIELDS:
         values[field] = "\n".join(data.get(field) or [])
     first = (data.get("locations") or [{}])[0] if data.get("locations") else {}
-    values.update(location_name=first.get("name", ""), address_1=first.get("address_1", ""),
-                  city=first.get("city", ""), postcode=first.get("postal_code", ""))
+    values.update(
+        location_name=first.get("name", ""),
+        address_1=first.get("address_1", ""),
+        city=first.get("city", ""),
+        postcode=first.get("postal_code", ""),
+    )
     values["extra_locations"] = (data.get("locations") or [])[1:]
     for field in ("minimum_age", "maximum_age"):
         values[field] = "" if data.get(field) is None else data[field]
@@ -52,5 +69,14 @@ def form_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def blank_entry(council: str) -> dict[str, Any]:
-    return {"council": council, "status": "active", "referral": "either", "categories": [], "needs": [],
-            "areas": [], "phones": [], "also_known_as": [], "locations": []}
+    return {
+        "council": council,
+        "status": "active",
+        "referral": "either",
+        "categories": [],
+        "needs": [],
+        "areas": [],
+        "phones": [],
+        "also_known_as": [],
+        "locations": [],
+    }

@@ -38,11 +38,14 @@ class FeedbackTotal:
         return round(100 * self.helpful / self.total) if self.total else 0
 
 
-def gap_groups(*, session: Session, council: str | None = None, weeks: int = 12) -> tuple[list[str], list[Group]]:
+def gap_groups(
+    *, session: Session, council: str | None = None, weeks: int = 12
+) -> tuple[list[str], list[Group]]:
     """(the ISO weeks covered, oldest first; the groups, largest first)."""
     since = utcnow() - timedelta(weeks=weeks)
     stmt = select(UnansweredQuestion.text, UnansweredQuestion.kind, UnansweredQuestion.created_at).where(
-        UnansweredQuestion.created_at >= since)
+        UnansweredQuestion.created_at >= since
+    )
     if council:
         stmt = stmt.where(UnansweredQuestion.council == council)
     groups = group_questions([tuple(row) for row in session.execute(stmt)])
@@ -53,10 +56,15 @@ def gap_groups(*, session: Session, council: str | None = None, weeks: int = 12)
 
 def feedback_totals(*, session: Session, council: str | None = None, weeks: int = 12) -> list[FeedbackTotal]:
     since = utcnow() - timedelta(weeks=weeks)
-    stmt = (select(Feedback.answer_type,
-                   func.sum(case((Feedback.helpful.is_(True), 1), else_=0)),
-                   func.sum(case((Feedback.helpful.is_(True), 0), else_=1)))
-            .where(Feedback.created_at >= since).group_by(Feedback.answer_type))
+    stmt = (
+        select(
+            Feedback.answer_type,
+            func.sum(case((Feedback.helpful.is_(True), 1), else_=0)),
+            func.sum(case((Feedback.helpful.is_(True), 0), else_=1)),
+        )
+        .where(Feedback.created_at >= since)
+        .group_by(Feedback.answer_type)
+    )
     if council:
         stmt = stmt.where(Feedback.council == council)
     totals = [FeedbackTotal(a, int(h or 0), int(n or 0)) for a, h, n in session.execute(stmt)]
@@ -64,12 +72,22 @@ def feedback_totals(*, session: Session, council: str | None = None, weeks: int 
 
 
 @router.get("/staff/gaps", response_class=HTMLResponse)
-def gap_report(request: Request, db: DbSession, staff: StaffUser, council: str = "", weeks: int = 12) -> HTMLResponse:
+def gap_report(
+    request: Request, db: DbSession, staff: StaffUser, council: str = "", weeks: int = 12
+) -> HTMLResponse:
     weeks = min(max(weeks, 1), 104)
     week_labels, groups = gap_groups(session=db, council=council or None, weeks=weeks)
     by_kind = {kind: [g for g in groups if g.kind == kind] for kind in KIND_TITLES}
-    return render(request, "staff/gaps.html", title="Gap report", by_kind=by_kind, kind_titles=KIND_TITLES,
-                  recent_weeks=week_labels[-6:], weeks=weeks, council=council,
-                  feedback=feedback_totals(session=db, council=council or None, weeks=weeks),
-                  councils=[("", "All councils")] + [(c.key, c.name) for c in store.councils(session=db)],
-                  week_options=[("4", "4 weeks"), ("12", "12 weeks"), ("26", "26 weeks"), ("52", "52 weeks")])
+    return render(
+        request,
+        "staff/gaps.html",
+        title="Gap report",
+        by_kind=by_kind,
+        kind_titles=KIND_TITLES,
+        recent_weeks=week_labels[-6:],
+        weeks=weeks,
+        council=council,
+        feedback=feedback_totals(session=db, council=council or None, weeks=weeks),
+        councils=[("", "All councils")] + [(c.key, c.name) for c in store.councils(session=db)],
+        week_options=[("4", "4 weeks"), ("12", "12 weeks"), ("26", "26 weeks"), ("52", "52 weeks")],
+    )

@@ -7,10 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a an and are at be can could do does for from get got have how i if in is it me my of on or our please
 should so that the there to us we what when where which who why will with would you your any about am
-""".split())
+""".split()
+)
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 

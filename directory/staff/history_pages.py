@@ -16,24 +16,40 @@ router = APIRouter(include_in_schema=False, dependencies=auth.PROTECTED)
 
 def _entry_with_errors(request, db, service, errors, status_code=400):
     data = entries.snapshot(service)
-    return render(request, "staff/entry.html", title=service.name, service=service, data=data,
-                  labels=entries.LABELS, problems=entries.validate(data, session=db, publishing=True),
-                  errors=errors, status_code=status_code)
+    return render(
+        request,
+        "staff/entry.html",
+        title=service.name,
+        service=service,
+        data=data,
+        labels=entries.LABELS,
+        problems=entries.validate(data, session=db, publishing=True),
+        errors=errors,
+        status_code=status_code,
+    )
 
 
 def _publication(request, db, staff, service_id: str, status: str, version: str | None, done: str):
     service = load_service(db, service_id)
     try:
-        editing.set_publication(session=db, service=service, status=status, expected_version=_int(version),
-                                actor=staff.user)
+        editing.set_publication(
+            session=db, service=service, status=status, expected_version=_int(version), actor=staff.user
+        )
     except editing.Invalid as invalid:
         db.rollback()
         return _entry_with_errors(request, db, load_service(db, service_id), invalid.errors)
     except editing.Conflict:
         db.rollback()
-        return _entry_with_errors(request, db, load_service(db, service_id),
-                                  {"publication": "Someone changed this entry since you opened it. "
-                                                  "Check it again, then try once more"}, status_code=409)
+        return _entry_with_errors(
+            request,
+            db,
+            load_service(db, service_id),
+            {
+                "publication": "Someone changed this entry since you opened it. "
+                "Check it again, then try once more"
+            },
+            status_code=409,
+        )
     sync.refresh_search(request.app, [service_id])
     return RedirectResponse(f"/staff/services/{service_id}?done={done}", status_code=303)
 
@@ -49,7 +65,9 @@ def archive(request: Request, db: DbSession, staff: AdminUser, service_id: str, 
 
 
 @router.post("/staff/services/{service_id}/draft")
-def back_to_draft(request: Request, db: DbSession, staff: AdminUser, service_id: str, version: str = Form("")):
+def back_to_draft(
+    request: Request, db: DbSession, staff: AdminUser, service_id: str, version: str = Form("")
+):
     return _publication(request, db, staff, service_id, "draft", version, "saved")
 
 
@@ -65,43 +83,87 @@ def reviewed(request: Request, db: DbSession, staff: EditorUser, service_id: str
 @router.get("/staff/services/{service_id}/history", response_class=HTMLResponse)
 def history(request: Request, db: DbSession, staff: StaffUser, service_id: str) -> HTMLResponse:
     service = load_service(db, service_id)
-    return render(request, "staff/history.html", title=f"Change history: {service.name}", service=service,
-                  events=audit.history(session=db, entity_id=service_id), labels=entries.LABELS)
+    return render(
+        request,
+        "staff/history.html",
+        title=f"Change history: {service.name}",
+        service=service,
+        events=audit.history(session=db, entity_id=service_id),
+        labels=entries.LABELS,
+    )
 
 
 @router.get("/staff/services/{service_id}/history/{event_id}", response_class=HTMLResponse)
-def version(request: Request, db: DbSession, staff: StaffUser, service_id: str, event_id: str) -> HTMLResponse:
+def version(
+    request: Request, db: DbSession, staff: StaffUser, service_id: str, event_id: str
+) -> HTMLResponse:
     service = load_service(db, service_id)
     event = audit.get_event(session=db, event_id=event_id)
     if event is None or event.entity_id != service_id or not event.snapshot:
         raise HTTPException(404, "No such version of this entry")
-    return render(request, "staff/version.html", title=f"Version {event.version} of {service.name}",
-                  service=service, event=event, labels=entries.LABELS)
+    return render(
+        request,
+        "staff/version.html",
+        title=f"Version {event.version} of {service.name}",
+        service=service,
+        event=event,
+        labels=entries.LABELS,
+    )
 
 
 @router.post("/staff/services/{service_id}/restore", response_class=HTMLResponse)
-def restore(request: Request, db: DbSession, staff: EditorUser, service_id: str, event_id: str = Form(""),
-            version: str = Form("")):
+def restore(
+    request: Request,
+    db: DbSession,
+    staff: EditorUser,
+    service_id: str,
+    event_id: str = Form(""),
+    version: str = Form(""),
+):
     service = load_service(db, service_id)
     try:
-        editing.restore(session=db, service=service, event_id=event_id, expected_version=_int(version),
-                        actor=staff.user)
+        editing.restore(
+            session=db, service=service, event_id=event_id, expected_version=_int(version), actor=staff.user
+        )
     except editing.NeedsAdmin:
-        raise HTTPException(403, "This entry is published: only an admin can restore an earlier version.") from None
+        raise HTTPException(
+            403, "This entry is published: only an admin can restore an earlier version."
+        ) from None
     except (editing.Invalid, editing.Conflict) as problem:
         db.rollback()
-        errors = problem.errors if isinstance(problem, editing.Invalid) else {
-            "restore": "Someone changed this entry since you opened the history. Check it again"}
+        errors = (
+            problem.errors
+            if isinstance(problem, editing.Invalid)
+            else {"restore": "Someone changed this entry since you opened the history. Check it again"}
+        )
         service = load_service(db, service_id)
-        return render(request, "staff/history.html", title=f"Change history: {service.name}", service=service,
-                      events=audit.history(session=db, entity_id=service_id), labels=entries.LABELS,
-                      errors={"restore": " ; ".join(errors.values())}, status_code=400)
+        return render(
+            request,
+            "staff/history.html",
+            title=f"Change history: {service.name}",
+            service=service,
+            events=audit.history(session=db, entity_id=service_id),
+            labels=entries.LABELS,
+            errors={"restore": " ; ".join(errors.values())},
+            status_code=400,
+        )
     sync.refresh_search(request.app, [service_id])
     return RedirectResponse(f"/staff/services/{service_id}?done=restored", status_code=303)
 
 
 @router.get("/staff/audit", response_class=HTMLResponse)
-def overall(request: Request, db: DbSession, staff: StaffUser, actor: str = "", page: int = 1) -> HTMLResponse:
+def overall(
+    request: Request, db: DbSession, staff: StaffUser, actor: str = "", page: int = 1
+) -> HTMLResponse:
     total, events = audit.recent(session=db, page=max(1, page), actor=actor or None)
-    return render(request, "staff/audit.html", title="Change history", events=events, total=total,
-                  page=max(1, page), pages=max(1, -(-total // 50)), actor=actor, labels=entries.LABELS)
+    return render(
+        request,
+        "staff/audit.html",
+        title="Change history",
+        events=events,
+        total=total,
+        page=max(1, page),
+        pages=max(1, -(-total // 50)),
+        actor=actor,
+        labels=entries.LABELS,
+    )

@@ -19,8 +19,16 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 def _page(request, *, report=None, errors=None, status_code=200):
-    return render(request, "staff/import.html", title="Import and export", report=report, errors=errors or {},
-                  labels=LABELS, columns=imports.CSV_COLUMNS, status_code=status_code)
+    return render(
+        request,
+        "staff/import.html",
+        title="Import and export",
+        report=report,
+        errors=errors or {},
+        labels=LABELS,
+        columns=imports.CSV_COLUMNS,
+        status_code=status_code,
+    )
 
 
 @router.get("/staff/import", response_class=HTMLResponse)
@@ -45,7 +53,9 @@ async def import_file(request: Request, db: DbSession, staff: EditorUser):
     form = await request.form()
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
-        return _page(request, errors={"file": "Choose a CSV or Open Referral UK JSON file to import"}, status_code=400)
+        return _page(
+            request, errors={"file": "Choose a CSV or Open Referral UK JSON file to import"}, status_code=400
+        )
     try:
         rows = parse_upload(upload.filename, await upload.read())
     except imports.ImportFileError as error:
@@ -53,10 +63,17 @@ async def import_file(request: Request, db: DbSession, staff: EditorUser):
     first_row = 1 if upload.filename.lower().endswith(".json") else 2
     report, ids = imports.apply(rows, session=db, actor=staff.user, first_row=first_row)
     if not report.applied:
-        return _page(request, report=report, status_code=400,
-                     errors={"file": f"Nothing was imported: {report.error_count} problem(s) in the file. "
-                                     "Fix the rows listed below and import the whole file again"
-                             if report.rows else "The file has no rows to import"})
+        return _page(
+            request,
+            report=report,
+            status_code=400,
+            errors={
+                "file": f"Nothing was imported: {report.error_count} problem(s) in the file. "
+                "Fix the rows listed below and import the whole file again"
+                if report.rows
+                else "The file has no rows to import"
+            },
+        )
     sync.refresh_search(request.app, ids)
     return _page(request, report=report)
 
@@ -70,11 +87,16 @@ def _services(db, council: str | None):
 
 @router.get("/staff/export.csv")
 def export_csv(db: DbSession, staff: StaffUser, council: str = "") -> Response:
-    return Response(imports.export_csv(_services(db, council or None)), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="local-offer-entries.csv"'})
+    return Response(
+        imports.export_csv(_services(db, council or None)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="local-offer-entries.csv"'},
+    )
 
 
 @router.get("/staff/export.json")
 def export_json(db: DbSession, staff: StaffUser, council: str = "") -> JSONResponse:
-    return JSONResponse(imports.export_oruk(_services(db, council or None)),
-                        headers={"Content-Disposition": 'attachment; filename="local-offer-entries.json"'})
+    return JSONResponse(
+        imports.export_oruk(_services(db, council or None)),
+        headers={"Content-Disposition": 'attachment; filename="local-offer-entries.json"'},
+    )

@@ -22,11 +22,39 @@ from directory.staff import editing, entries
 from directory.staff.tables import StaffUser
 
 LIST_SEPARATOR = ";"
-CSV_COLUMNS = ("key", "name", "council", "organization", "publication_status", "status", "description",
-               "eligibility_description", "application_process", "fees_description", "referral", "easy_read",
-               "minimum_age", "maximum_age", "categories", "needs", "areas", "location_name", "address_1", "city",
-               "postcode", "phones", "email", "url", "also_known_as", "assured_date", "review_due", "last_reviewed",
-               "source_document", "source_lines", "source_date")
+CSV_COLUMNS = (
+    "key",
+    "name",
+    "council",
+    "organization",
+    "publication_status",
+    "status",
+    "description",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "referral",
+    "easy_read",
+    "minimum_age",
+    "maximum_age",
+    "categories",
+    "needs",
+    "areas",
+    "location_name",
+    "address_1",
+    "city",
+    "postcode",
+    "phones",
+    "email",
+    "url",
+    "also_known_as",
+    "assured_date",
+    "review_due",
+    "last_reviewed",
+    "source_document",
+    "source_lines",
+    "source_date",
+)
 LISTS = ("categories", "needs", "areas", "phones", "also_known_as")
 LOCATION = {"location_name": "name", "address_1": "address_1", "city": "city", "postcode": "postal_code"}
 
@@ -92,7 +120,9 @@ def parse_oruk(text: str) -> list[dict[str, Any]]:
     items = document.get("contents") if isinstance(document, dict) and "contents" in document else document
     items = items if isinstance(items, list) else [items]
     if not all(isinstance(item, dict) for item in items):
-        raise ImportFileError("The JSON must be an Open Referral UK service, a list of them or a page of them")
+        raise ImportFileError(
+            "The JSON must be an Open Referral UK service, a list of them or a page of them"
+        )
     return [_from_oruk(item) for item in items]
 
 
@@ -105,23 +135,45 @@ def _from_oruk(item: dict[str, Any]) -> dict[str, Any]:
     for link in item.get("service_at_locations") or []:
         location = link.get("location") or {}
         for address in location.get("addresses") or [{}]:
-            locations.append({"name": location.get("name") or "", "address_1": address.get("address_1") or "",
-                              "city": address.get("city") or "", "postal_code": address.get("postal_code") or ""})
+            locations.append(
+                {
+                    "name": location.get("name") or "",
+                    "address_1": address.get("address_1") or "",
+                    "city": address.get("city") or "",
+                    "postal_code": address.get("postal_code") or "",
+                }
+            )
     data = {
-        "key": item.get("x_key"), "name": item.get("name"), "council": item.get("x_council"),
+        "key": item.get("x_key"),
+        "name": item.get("name"),
+        "council": item.get("x_council"),
         "organization": (item.get("organization") or {}).get("name"),
-        "description": item.get("description"), "url": item.get("url"), "email": item.get("email"),
-        "status": item.get("status") or "active", "minimum_age": item.get("minimum_age"),
-        "maximum_age": item.get("maximum_age"), "assured_date": item.get("assured_date"),
+        "description": item.get("description"),
+        "url": item.get("url"),
+        "email": item.get("email"),
+        "status": item.get("status") or "active",
+        "minimum_age": item.get("minimum_age"),
+        "maximum_age": item.get("maximum_age"),
+        "assured_date": item.get("assured_date"),
         "eligibility_description": item.get("eligibility_description"),
-        "application_process": item.get("application_process"), "fees_description": item.get("fees_description"),
-        "referral": item.get("x_referral") or "either", "easy_read": item.get("x_easy_read"),
-        "also_known_as": item.get("x_also_known_as") or [], "categories": item.get("x_categories") or [],
-        "needs": item.get("x_needs") or [], "areas": areas,
-        "phones": [entries.phone_text(p.get("number", ""), p.get("description")) for p in item.get("phones") or []],
-        "locations": locations, "review_due": item.get("x_review_due"), "last_reviewed": item.get("x_last_reviewed"),
-        "source_document": source.get("document"), "source_lines": source.get("lines"),
-        "source_date": source.get("date"), "publication_status": item.get("x_publication_status"),
+        "application_process": item.get("application_process"),
+        "fees_description": item.get("fees_description"),
+        "referral": item.get("x_referral") or "either",
+        "easy_read": item.get("x_easy_read"),
+        "also_known_as": item.get("x_also_known_as") or [],
+        "categories": item.get("x_categories") or [],
+        "needs": item.get("x_needs") or [],
+        "areas": areas,
+        "phones": [
+            entries.phone_text(p.get("number", ""), p.get("description")) for p in item.get("phones") or []
+        ],
+        "locations": locations,
+        "review_due": item.get("x_review_due"),
+        "last_reviewed": item.get("x_last_reviewed"),
+        "source_document": source.get("document"),
+        "source_lines": source.get("lines"),
+        "source_date": source.get("date"),
+        "publication_status": item.get("x_publication_status"),
     }
     return {k: v for k, v in data.items() if v is not None}
 
@@ -138,7 +190,9 @@ def _merged(existing: Service | None, data: dict[str, Any]) -> dict[str, Any]:
     return {"status": "active", "referral": "either", **data}
 
 
-def check(rows: list[dict[str, Any]], *, session: Session, actor: StaffUser, first_row: int = 2) -> ImportReport:
+def check(
+    rows: list[dict[str, Any]], *, session: Session, actor: StaffUser, first_row: int = 2
+) -> ImportReport:
     """Validates every row against the database as it is now; writes nothing."""
     report = ImportReport([])
     seen: dict[str, int] = {}
@@ -149,8 +203,9 @@ def check(rows: list[dict[str, Any]], *, session: Session, actor: StaffUser, fir
         line = RowReport(number, data.get("key"), merged.get("name"), "update" if existing else "create")
         if status not in entries.PUBLICATION:
             line.errors["publication_status"] = "Publication must be draft, published or archived"
-        elif (status == "published" or (existing and existing.publication_status == "published")) \
-                and not actor.can("admin"):
+        elif (
+            status == "published" or (existing and existing.publication_status == "published")
+        ) and not actor.can("admin"):
             line.errors["publication_status"] = "Only an admin can import or change published entries"
         line.errors.update(entries.validate(merged, session=session, publishing=status == "published"))
         if data.get("key"):
@@ -161,7 +216,9 @@ def check(rows: list[dict[str, Any]], *, session: Session, actor: StaffUser, fir
     return report
 
 
-def apply(rows: list[dict[str, Any]], *, session: Session, actor: StaffUser, first_row: int = 2) -> tuple[ImportReport, list[str]]:
+def apply(
+    rows: list[dict[str, Any]], *, session: Session, actor: StaffUser, first_row: int = 2
+) -> tuple[ImportReport, list[str]]:
     """All rows or none: returns the report and the ids written (empty when anything was wrong)."""
     report = check(rows, session=session, actor=actor, first_row=first_row)
     if not report.ok:
@@ -172,10 +229,20 @@ def apply(rows: list[dict[str, Any]], *, session: Session, actor: StaffUser, fir
             existing = _existing(session, data)
             merged = _merged(existing, data)
             if existing is None:
-                result = editing.create(session=session, data=merged, actor=actor, commit=False, action="imported")
+                result = editing.create(
+                    session=session, data=merged, actor=actor, commit=False, action="imported"
+                )
             else:
-                result = editing.update(session=session, service=existing, data=merged, expected_version=None,
-                                        actor=actor, action="imported", commit=False, keep_status=False)
+                result = editing.update(
+                    session=session,
+                    service=existing,
+                    data=merged,
+                    expected_version=None,
+                    actor=actor,
+                    action="imported",
+                    commit=False,
+                    keep_status=False,
+                )
             ids.append(result.service.id)
         store.bump_revision(session=session)
         session.commit()
@@ -203,6 +270,11 @@ def export_csv(services: list[Service]) -> str:
 
 
 def export_oruk(services: list[Service]) -> dict[str, Any]:
-    contents = [{**oruk.service_json(s, full=True), "x_publication_status": s.publication_status} for s in services]
-    return json.loads(json.dumps(oruk.page_json(contents, total=len(contents), page=1, per_page=max(1, len(contents))),
-                                 default=str))
+    contents = [
+        {**oruk.service_json(s, full=True), "x_publication_status": s.publication_status} for s in services
+    ]
+    return json.loads(
+        json.dumps(
+            oruk.page_json(contents, total=len(contents), page=1, per_page=max(1, len(contents))), default=str
+        )
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, or_, select
@@ -32,21 +33,42 @@ def choices(db) -> dict:
         "categories": list(vocab.CATEGORIES.items()),
         "needs": list(vocab.NEEDS.items()),
         "statuses": [(s, s.capitalize()) for s in entries.STATUSES],
-        "referrals": [("either", "Families or professionals"), ("self", "Families can refer themselves"),
-                      ("professional", "A professional must refer"), ("none", "No referral needed")],
+        "referrals": [
+            ("either", "Families or professionals"),
+            ("self", "Families can refer themselves"),
+            ("professional", "A professional must refer"),
+            ("none", "No referral needed"),
+        ],
     }
 
 
 @router.get("/staff", response_class=HTMLResponse)
 def home(request: Request, db: DbSession, staff: StaffUser) -> HTMLResponse:
-    counts = dict(db.execute(select(Service.publication_status, func.count()).group_by(Service.publication_status)).all())
+    counts = dict(
+        db.execute(
+            select(Service.publication_status, func.count()).group_by(Service.publication_status)
+        ).all()
+    )
     today = date.today()
-    due = db.scalar(select(func.count()).select_from(Service).where(
-        Service.publication_status != "archived", or_(Service.review_due.is_(None), Service.review_due < today)))
-    new_comments = db.scalar(select(func.count()).select_from(LocalOfferComment)
-                             .where(LocalOfferComment.status == "new"))
-    return render(request, "staff/home.html", title="Staff area", counts=counts, due=due or 0,
-                  new_comments=new_comments or 0)
+    due = db.scalar(
+        select(func.count())
+        .select_from(Service)
+        .where(
+            Service.publication_status != "archived",
+            or_(Service.review_due.is_(None), Service.review_due < today),
+        )
+    )
+    new_comments = db.scalar(
+        select(func.count()).select_from(LocalOfferComment).where(LocalOfferComment.status == "new")
+    )
+    return render(
+        request,
+        "staff/home.html",
+        title="Staff area",
+        counts=counts,
+        due=due or 0,
+        new_comments=new_comments or 0,
+    )
 
 
 def _search_ids(request: Request, q: str, council: str | None) -> list[str]:
@@ -61,8 +83,17 @@ def _search_ids(request: Request, q: str, council: str | None) -> list[str]:
 
 
 @router.get("/staff/services", response_class=HTMLResponse)
-def list_entries(request: Request, db: DbSession, staff: StaffUser, q: str = "", council: str = "",
-                 category: str = "", status: str = "", review: str = "", page: int = 1) -> HTMLResponse:
+def list_entries(
+    request: Request,
+    db: DbSession,
+    staff: StaffUser,
+    q: str = "",
+    council: str = "",
+    category: str = "",
+    status: str = "",
+    review: str = "",
+    page: int = 1,
+) -> HTMLResponse:
     stmt = select(Service).options(*store.LIST_LOADING)
     if council:
         stmt = stmt.where(Service.council == council)
@@ -77,23 +108,43 @@ def list_entries(request: Request, db: DbSession, staff: StaffUser, q: str = "",
         ranked = _search_ids(request, q, council)
         order = {service_id: rank for rank, service_id in enumerate(ranked)}
         words = q.lower().split()
-        text_match = {s.id for s in rows
-                      if all(w in f"{s.name} {s.description} {' '.join(s.also_known_as or [])}".lower() for w in words)}
+        text_match = {
+            s.id
+            for s in rows
+            if all(w in f"{s.name} {s.description} {' '.join(s.also_known_as or [])}".lower() for w in words)
+        }
         rows = [s for s in rows if s.id in order or s.id in text_match]
         rows.sort(key=lambda s: (order.get(s.id, len(order)), s.name))
     total = len(rows)
     page = max(1, page)
-    shown = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
-    return render(request, "staff/services.html", title="Entries", services=shown, total=total, page=page,
-                  pages=max(1, -(-total // PER_PAGE)), filters={"q": q, "council": council, "category": category,
-                                                               "status": status, "review": review},
-                  today=date.today(), **choices(db))
+    shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
+    return render(
+        request,
+        "staff/services.html",
+        title="Entries",
+        services=shown,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        filters={"q": q, "council": council, "category": category, "status": status, "review": review},
+        today=date.today(),
+        **choices(db),
+    )
 
 
 def _form_page(request, db, *, data, errors=None, service=None, conflict=None, status_code=200):
-    return render(request, "staff/entry_form.html", title=("Edit " + service.name) if service else "New entry",
-                  values=forms.form_values(data), errors=errors or {}, service=service, conflict=conflict,
-                  labels=entries.LABELS, status_code=status_code, **choices(db))
+    return render(
+        request,
+        "staff/entry_form.html",
+        title=("Edit " + service.name) if service else "New entry",
+        values=forms.form_values(data),
+        errors=errors or {},
+        service=service,
+        conflict=conflict,
+        labels=entries.LABELS,
+        status_code=status_code,
+        **choices(db),
+    )
 
 
 @router.get("/staff/services/new", response_class=HTMLResponse)
@@ -118,8 +169,15 @@ def view_entry(request: Request, db: DbSession, staff: StaffUser, service_id: st
     service = load_service(db, service_id)
     data = entries.snapshot(service)
     problems = entries.validate(data, session=db, publishing=True)
-    return render(request, "staff/entry.html", title=service.name, service=service, data=data,
-                  labels=entries.LABELS, problems=problems)
+    return render(
+        request,
+        "staff/entry.html",
+        title=service.name,
+        service=service,
+        data=data,
+        labels=entries.LABELS,
+        problems=problems,
+    )
 
 
 @router.get("/staff/services/{service_id}/edit", response_class=HTMLResponse)
@@ -134,18 +192,34 @@ async def save_entry(request: Request, db: DbSession, staff: EditorUser, service
     form = await request.form()
     data = forms.entry_from_form(form, entries.snapshot(service))
     try:
-        editing.update(session=db, service=service, data=data, expected_version=_int(form.get("version")),
-                       actor=staff.user)
+        editing.update(
+            session=db,
+            service=service,
+            data=data,
+            expected_version=_int(form.get("version")),
+            actor=staff.user,
+        )
     except editing.NeedsAdmin:
-        raise HTTPException(403, "This entry is published: only an admin can change it. Ask an admin.") from None
+        raise HTTPException(
+            403, "This entry is published: only an admin can change it. Ask an admin."
+        ) from None
     except editing.Invalid as invalid:
         return _form_page(request, db, data=data, errors=invalid.errors, service=service, status_code=400)
     except editing.Conflict as conflict:
         db.rollback()
         service = load_service(db, service_id)
-        return _form_page(request, db, data=data, service=service, conflict=conflict, status_code=409,
-                          errors={"conflict": f"{conflict.by or 'Someone'} saved this entry after you opened it. "
-                                              "Check both versions below before you save again"})
+        return _form_page(
+            request,
+            db,
+            data=data,
+            service=service,
+            conflict=conflict,
+            status_code=409,
+            errors={
+                "conflict": f"{conflict.by or 'Someone'} saved this entry after you opened it. "
+                "Check both versions below before you save again"
+            },
+        )
     sync.refresh_search(request.app, [service_id])
     return RedirectResponse(f"/staff/services/{service_id}?done=saved", status_code=303)
 
@@ -155,5 +229,3 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-

@@ -8,9 +8,29 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 MIN_LENGTH = 12
 # A short list of the passwords and words most often tried first; the length rule does most of the work.
 _COMMON = {
-    "password", "passw0rd", "qwerty", "letmein", "welcome", "admin", "administrator", "council",
-    "sefton", "knowsley", "localoffer", "changeme", "iloveyou", "monkey", "dragon", "football",
-    "123456", "12345678", "123456789", "1234567890", "abc123", "111111", "000000",
+    "password",
+    "passw0rd",
+    "qwerty",
+    "letmein",
+    "welcome",
+    "admin",
+    "administrator",
+    "council",
+    "sefton",
+    "knowsley",
+    "localoffer",
+    "changeme",
+    "iloveyou",
+    "monkey",
+    "dragon",
+    "football",
+    "123456",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "abc123",
+    "111111",
+    "000000",
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -47,8 +67,11 @@ def password_problems(password: str, *, email: str = "") -> list[str]:
     if len(set(password)) < 5:
         problems.append("Password must not repeat the same few characters")
     stripped = "".join(ch for ch in lowered if ch.isalpha())
-    if lowered in _COMMON or stripped in _COMMON or any(lowered.startswith(w) and len(lowered) - len(w) <= 4
-                                                         for w in _COMMON):
+    if (
+        lowered in _COMMON
+        or stripped in _COMMON
+        or any(lowered.startswith(w) and len(lowered) - len(w) <= 4 for w in _COMMON)
+    ):
         problems.append("Password is too common: use three or more random words")
     local_part = email.split("@", 1)[0].lower()
     if local_part and len(local_part) >= 3 and local_part in lowered:

@@ -21,10 +21,14 @@ def easy_read_problem(text: str) -> str | None:
         return None
     score = flesch(text)
     if score < EASY_READ_MIN_FLESCH:
-        return (f"Easy read summary is too hard to read (score {score:.0f}, needs {EASY_READ_MIN_FLESCH:.0f} "
-                "or more): use short sentences and everyday words")
+        return (
+            f"Easy read summary is too hard to read (score {score:.0f}, needs {EASY_READ_MIN_FLESCH:.0f} "
+            "or more): use short sentences and everyday words"
+        )
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         if len(sentence.split()) > EASY_READ_MAX_WORDS_PER_SENTENCE:
-            return (f"Easy read summary has a sentence longer than {EASY_READ_MAX_WORDS_PER_SENTENCE} words: "
-                    "split it into shorter sentences")
+            return (
+                f"Easy read summary has a sentence longer than {EASY_READ_MAX_WORDS_PER_SENTENCE} words: "
+                "split it into shorter sentences"
+            )
     return None

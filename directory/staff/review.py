@@ -26,13 +26,17 @@ class ReviewItem:
     reasons: list[str]
 
 
-def needing_review(*, session: Session, council: str | None = None, today: date | None = None) -> list[ReviewItem]:
+def needing_review(
+    *, session: Session, council: str | None = None, today: date | None = None
+) -> list[ReviewItem]:
     today = today or date.today()
     stmt = select(Service).where(Service.publication_status != "archived").options(*store.LIST_LOADING)
     if council:
         stmt = stmt.where(Service.council == council)
     items = []
-    for service in session.scalars(stmt.order_by(Service.review_due.is_(None).desc(), Service.review_due, Service.name)):
+    for service in session.scalars(
+        stmt.order_by(Service.review_due.is_(None).desc(), Service.review_due, Service.name)
+    ):
         reasons = []
         if service.review_due is None:
             reasons.append("No review date")
@@ -48,5 +52,11 @@ def needing_review(*, session: Session, council: str | None = None, today: date 
 @router.get("/staff/review", response_class=HTMLResponse)
 def review(request: Request, db: DbSession, staff: StaffUser, council: str = "") -> HTMLResponse:
     items = needing_review(session=db, council=council or None)
-    return render(request, "staff/review.html", title="Entries to review", items=items, council=council,
-                  councils=[("", "All councils")] + [(c.key, c.name) for c in store.councils(session=db)])
+    return render(
+        request,
+        "staff/review.html",
+        title="Entries to review",
+        items=items,
+        council=council,
+        councils=[("", "All councils")] + [(c.key, c.name) for c in store.councils(session=db)],
+    )

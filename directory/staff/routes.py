@@ -8,11 +8,33 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from directory.staff import (  # noqa: F401  (tables: registers the staff tables on the metadata)
-    accounts_pages, api, comments, comments_pages, gaps, history_pages, import_pages, pages, review, signin, tables, waiting_times,
+    accounts_pages,
+    api,
+    comments,
+    comments_pages,
+    gaps,
+    history_pages,
+    import_pages,
+    pages,
+    review,
+    signin,
+    tables,
+    waiting_times,
 )
 
 router = APIRouter()
-for part in (signin.public, signin.protected, pages.router, history_pages.router, review.router,
-             waiting_times.router, comments_pages.router, comments.router, import_pages.router,
-             gaps.router, accounts_pages.router, api.router):
+for part in (
+    signin.public,
+    signin.protected,
+    pages.router,
+    history_pages.router,
+    review.router,
+    waiting_times.router,
+    comments_pages.router,
+    comments.router,
+    import_pages.router,
+    gaps.router,
+    accounts_pages.router,
+    api.router,
+):
     router.include_router(part)

@@ -27,11 +27,26 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _form(request: Request, settings, *, email: str = "", errors: dict | None = None, status_code: int = 200,
-          next_url: str = "/staff") -> HTMLResponse:
+def _form(
+    request: Request,
+    settings,
+    *,
+    email: str = "",
+    errors: dict | None = None,
+    status_code: int = 200,
+    next_url: str = "/staff",
+) -> HTMLResponse:
     token = auth.new_login_csrf()
-    response = render(request, "staff/sign_in.html", title="Sign in", email=email, errors=errors or {},
-                      next_url=next_url, status_code=status_code, csrf_token=token)
+    response = render(
+        request,
+        "staff/sign_in.html",
+        title="Sign in",
+        email=email,
+        errors=errors or {},
+        next_url=next_url,
+        status_code=status_code,
+        csrf_token=token,
+    )
     auth.set_login_csrf(response, settings, token)
     return response
 
@@ -53,8 +68,14 @@ def sign_in(
 ):
     next_url = _safe_next(next)
     if not auth.login_csrf_ok(request, settings, csrf_token):
-        return _form(request, settings, email=email, next_url=next_url, status_code=403,
-                     errors={"email": auth.CSRF_MESSAGE})
+        return _form(
+            request,
+            settings,
+            email=email,
+            next_url=next_url,
+            status_code=403,
+            errors={"email": auth.CSRF_MESSAGE},
+        )
     errors = {}
     if not email.strip():
         errors["email"] = "Enter your email address"
@@ -65,8 +86,9 @@ def sign_in(
     result = accounts.sign_in(session=db, email=email, password=password)
     if result.user is None:
         db.commit()  # keeps the failure count and any lock-out
-        return _form(request, settings, email=email, errors={"email": result.error}, status_code=400,
-                     next_url=next_url)
+        return _form(
+            request, settings, email=email, errors={"email": result.error}, status_code=400, next_url=next_url
+        )
     token = accounts.start_session(session=db, user=result.user)
     db.commit()
     response = RedirectResponse(next_url, status_code=303)

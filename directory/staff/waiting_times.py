@@ -18,8 +18,19 @@ from directory.staff.tables import StaffUser as StaffAccount
 from directory.staff.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=auth.PROTECTED)
-FIELDS = ("service_id", "area", "measure", "value", "unit", "period", "as_of", "target", "target_text",
-          "source_document", "note")
+FIELDS = (
+    "service_id",
+    "area",
+    "measure",
+    "value",
+    "unit",
+    "period",
+    "as_of",
+    "target",
+    "target_text",
+    "source_document",
+    "note",
+)
 UNITS = ("weeks", "days", "months", "percent")
 
 
@@ -57,9 +68,14 @@ def validate(data: dict[str, Any], *, session: Session) -> dict[str, str]:
     except ValueError:
         errors["as_of"] = "Enter the date the figure was published as a real date, like 27 3 2026"
     if not errors:
-        duplicate = session.scalar(select(WaitingTime.id).where(
-            WaitingTime.service_id == data["service_id"], WaitingTime.area == data["area"].strip(),
-            WaitingTime.measure == data["measure"].strip(), WaitingTime.period == data["period"].strip()))
+        duplicate = session.scalar(
+            select(WaitingTime.id).where(
+                WaitingTime.service_id == data["service_id"],
+                WaitingTime.area == data["area"].strip(),
+                WaitingTime.measure == data["measure"].strip(),
+                WaitingTime.period == data["period"].strip(),
+            )
+        )
         if duplicate:
             errors["period"] = "There is already a figure for this service, area, measure and period"
     return errors
@@ -67,34 +83,69 @@ def validate(data: dict[str, Any], *, session: Session) -> dict[str, str]:
 
 def add_figure(*, session: Session, data: dict[str, Any], actor: StaffAccount) -> WaitingTime:
     row = WaitingTime(
-        service_id=data["service_id"], area=data["area"].strip(), measure=data["measure"].strip(),
-        value=_number(data["value"]), unit=data["unit"], period=data["period"].strip(),
-        as_of=parse_date(data["as_of"]), target=_number(data.get("target")),
+        service_id=data["service_id"],
+        area=data["area"].strip(),
+        measure=data["measure"].strip(),
+        value=_number(data["value"]),
+        unit=data["unit"],
+        period=data["period"].strip(),
+        as_of=parse_date(data["as_of"]),
+        target=_number(data.get("target")),
         target_text=(data.get("target_text") or "").strip() or None,
         source_document=(data.get("source_document") or "").strip() or None,
         note=(data.get("note") or "").strip() or None,
     )
     session.add(row)
     session.flush()
-    snapshot = {f: getattr(row, f) for f in ("service_id", "area", "measure", "value", "unit", "period", "target",
-                                             "target_text", "source_document", "note")}
+    snapshot = {
+        f: getattr(row, f)
+        for f in (
+            "service_id",
+            "area",
+            "measure",
+            "value",
+            "unit",
+            "period",
+            "target",
+            "target_text",
+            "source_document",
+            "note",
+        )
+    }
     snapshot.update(as_of=row.as_of.isoformat(), name=f"{row.measure}, {row.area}, {row.period}")
-    audit.record(session=session, action="waiting time added", actor=actor, entity_id=row.id,
-                 entity_type="waiting_time", before=None, after=snapshot)
+    audit.record(
+        session=session,
+        action="waiting time added",
+        actor=actor,
+        entity_id=row.id,
+        entity_type="waiting_time",
+        before=None,
+        after=snapshot,
+    )
     session.commit()
     return row
 
 
 def _page(request, db, *, service_id: str = "", values=None, errors=None, status_code=200):
-    services = list(db.scalars(select(Service).where(Service.publication_status != "archived").order_by(Service.name)))
+    services = list(
+        db.scalars(select(Service).where(Service.publication_status != "archived").order_by(Service.name))
+    )
     stmt = select(WaitingTime).order_by(WaitingTime.as_of.desc(), WaitingTime.created_at.desc())
     if service_id:
         stmt = stmt.where(WaitingTime.service_id == service_id)
     figures = list(db.scalars(stmt.limit(200)))
-    return render(request, "staff/waiting_times.html", title="Waiting times", figures=figures,
-                  services=[("", "Choose a service")] + [(s.id, f"{s.name} ({s.council})") for s in services],
-                  units=[(u, u) for u in UNITS], values=values or {"service_id": service_id, "unit": "weeks"},
-                  errors=errors or {}, service_id=service_id, status_code=status_code)
+    return render(
+        request,
+        "staff/waiting_times.html",
+        title="Waiting times",
+        figures=figures,
+        services=[("", "Choose a service")] + [(s.id, f"{s.name} ({s.council})") for s in services],
+        units=[(u, u) for u in UNITS],
+        values=values or {"service_id": service_id, "unit": "weeks"},
+        errors=errors or {},
+        service_id=service_id,
+        status_code=status_code,
+    )
 
 
 @router.get("/staff/waiting-times", response_class=HTMLResponse)
@@ -110,4 +161,6 @@ async def add(request: Request, db: DbSession, staff: EditorUser):
     if errors:
         return _page(request, db, service_id=data["service_id"], values=data, errors=errors, status_code=400)
     add_figure(session=db, data=data, actor=staff.user)
-    return RedirectResponse(f"/staff/waiting-times?service={data['service_id']}&done=waiting-time", status_code=303)
+    return RedirectResponse(
+        f"/staff/waiting-times?service={data['service_id']}&done=waiting-time", status_code=303
+    )

@@ -57,8 +57,12 @@ def staff_page(make_page, web) -> Checked:
     from directory.staff.accounts import AccountError
 
     try:
-        create_staff(load_settings({"SEND_ENV": "test", "DATABASE_URL": web.database.url}),
-                     email=EMAIL, role="admin", password=PASSWORD)
+        create_staff(
+            load_settings({"SEND_ENV": "test", "DATABASE_URL": web.database.url}),
+            email=EMAIL,
+            role="admin",
+            password=PASSWORD,
+        )
     except AccountError:
         pass  # created by an earlier test in this session
     return make_page(viewport={"width": 1280, "height": 900})
@@ -88,7 +92,9 @@ def test_sign_in_create_publish_edit_and_see_it_in_the_families_search(staff_pag
     summary.get_by_role("link", name="Enter the name of the service").click()
     assert page.evaluate("document.activeElement.id") == "name"
     page.get_by_label("Name", exact=True).fill(NAME)
-    page.get_by_label("What the service does").fill("Quiet swimming sessions for children with sensory needs.")
+    page.get_by_label("What the service does").fill(
+        "Quiet swimming sessions for children with sensory needs."
+    )
     page.get_by_label("Leisure").check()
     page.get_by_label("Who it is for").fill("Children aged 4 to 16 with sensory needs who live in Sefton.")
     page.get_by_label("How to get it").fill("Book a place with the leisure centre.")
@@ -117,15 +123,21 @@ def test_sign_in_create_publish_edit_and_see_it_in_the_families_search(staff_pag
 def test_axe_finds_no_violations_on_any_staff_page(staff_page):
     page, base = staff_page.page, staff_page.web.url
     # a comment to moderate and an entry with history, so every page has something to show
-    request = urllib.request.Request(base + "/api/comments", method="POST", headers={"Content-Type": "application/json"},
-                                     data=json.dumps({"council": "sefton", "text": "Please list more youth clubs."}).encode())
+    request = urllib.request.Request(
+        base + "/api/comments",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps({"council": "sefton", "text": "Please list more youth clubs."}).encode(),
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
         comment_id = json.loads(response.read())["id"]
     page.goto(base + "/staff/sign-in")
     staff_page.axe("sign-in")
     sign_in(staff_page)
     page.goto(base + "/staff/services?status=published")
-    service_id = re.search(r"/staff/services/([0-9a-f-]{36})", page.locator("main table a").first.get_attribute("href")).group(1)
+    service_id = re.search(
+        r"/staff/services/([0-9a-f-]{36})", page.locator("main table a").first.get_attribute("href")
+    ).group(1)
     page.goto(f"{base}/staff/services/{service_id}")
     page.get_by_role("button", name="Mark as reviewed").click()  # gives the entry a history entry
     page.goto(f"{base}/staff/services/{service_id}/history")

@@ -35,7 +35,9 @@ def test_youth_club_question_is_answered_from_the_directory(stack):
 
 def test_directory_answer_matches_the_directory_api(stack):
     """The names the bot shows are the directory's own top results for the same words."""
-    api = get_json(f"{stack.web_url}/api/services?search=youth+club+for+autistic+teenagers&council=sefton&per_page=5")
+    api = get_json(
+        f"{stack.web_url}/api/services?search=youth+club+for+autistic+teenagers&council=sefton&per_page=5"
+    )
     names = [service["name"].lower() for service in api["contents"]]
     said = bot_text(stack.say("e2e-slice-2", "is there a youth club for autistic teenagers"))
     assert any(name in said for name in names[:3]), (names, said)

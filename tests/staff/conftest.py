@@ -42,13 +42,15 @@ def _fake_embedder():
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings({
-        "SEND_ENV": "test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'directory.db'}",
-        "SEND_INDEX_DIR": str(tmp_path / "index"),
-        "SEND_DATA_DIR": str(tmp_path / "no-data"),
-        "SEND_SECRET_KEY": "test-secret-key-for-the-staff-tests-only-0123456789",
-    })
+    return load_settings(
+        {
+            "SEND_ENV": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'directory.db'}",
+            "SEND_INDEX_DIR": str(tmp_path / "index"),
+            "SEND_DATA_DIR": str(tmp_path / "no-data"),
+            "SEND_SECRET_KEY": "test-secret-key-for-the-staff-tests-only-0123456789",
+        }
+    )
 
 
 @pytest.fixture
@@ -76,8 +78,12 @@ def council(db):
 
     row = db.query(Council).filter_by(key="sefton").one_or_none()
     if row is None:
-        row = Council(key="sefton", name="Sefton Council", areas=["Bootle", "Southport", "Formby"],
-                      health_areas={"South Sefton": ["Bootle"], "Southport and Formby": ["Southport", "Formby"]})
+        row = Council(
+            key="sefton",
+            name="Sefton Council",
+            areas=["Bootle", "Southport", "Formby"],
+            health_areas={"South Sefton": ["Bootle"], "Southport and Formby": ["Southport", "Formby"]},
+        )
         db.add(row)
         db.commit()
     return row
@@ -88,8 +94,9 @@ def make_staff(db):
     from directory.staff import accounts
 
     def make(role: str = "admin", email: str | None = None, password: str = PASSWORD):
-        user = accounts.create_user(session=db, email=email or f"{role}@sefton.example.gov.uk",
-                                    password=password, role=role)
+        user = accounts.create_user(
+            session=db, email=email or f"{role}@sefton.example.gov.uk", password=password, role=role
+        )
         db.commit()
         return user
 
@@ -98,12 +105,23 @@ def make_staff(db):
 
 def entry_data(**overrides: Any) -> dict[str, Any]:
     data = {
-        "name": "Riverside Short Breaks Club", "council": "sefton", "organization": "Sefton Council",
-        "description": "Saturday activity club for disabled children.", "status": "active",
-        "referral": "self", "eligibility_description": "Children aged 8 to 17 with a disability who live in Sefton.",
-        "application_process": "Ask the short breaks team for a form.", "categories": ["short_breaks"],
-        "needs": ["autism"], "areas": ["Sefton"], "phones": [], "also_known_as": [], "locations": [],
-        "assured_date": date.today().isoformat(), "minimum_age": 8, "maximum_age": 17,
+        "name": "Riverside Short Breaks Club",
+        "council": "sefton",
+        "organization": "Sefton Council",
+        "description": "Saturday activity club for disabled children.",
+        "status": "active",
+        "referral": "self",
+        "eligibility_description": "Children aged 8 to 17 with a disability who live in Sefton.",
+        "application_process": "Ask the short breaks team for a form.",
+        "categories": ["short_breaks"],
+        "needs": ["autism"],
+        "areas": ["Sefton"],
+        "phones": [],
+        "also_known_as": [],
+        "locations": [],
+        "assured_date": date.today().isoformat(),
+        "minimum_age": 8,
+        "maximum_age": 17,
     }
     data.update(overrides)
     return data
@@ -115,12 +133,14 @@ def make_entry(db, council, make_staff, app):
     from directory.staff.tables import StaffUser
 
     def make(publish: bool = True, **overrides):
-        actor = db.query(StaffUser).filter_by(email="system@sefton.example.gov.uk").one_or_none() or make_staff(
-            "admin", email="system@sefton.example.gov.uk")
+        actor = db.query(StaffUser).filter_by(
+            email="system@sefton.example.gov.uk"
+        ).one_or_none() or make_staff("admin", email="system@sefton.example.gov.uk")
         service = editing.create(session=db, data=entry_data(**overrides), actor=actor).service
         if publish:
-            editing.set_publication(session=db, service=service, status="published", expected_version=None,
-                                    actor=actor)
+            editing.set_publication(
+                session=db, service=service, status="published", expected_version=None, actor=actor
+            )
         sync.refresh_search(app, [service.id])
         return service
 
@@ -135,8 +155,10 @@ def csrf_of(html: str) -> str:
 
 def sign_in(client: TestClient, email: str, password: str = PASSWORD):
     page = client.get("/staff/sign-in")
-    return client.post("/staff/sign-in", data={"email": email, "password": password,
-                                               "csrf_token": csrf_of(page.text), "next": "/staff"})
+    return client.post(
+        "/staff/sign-in",
+        data={"email": email, "password": password, "csrf_token": csrf_of(page.text), "next": "/staff"},
+    )
 
 
 @pytest.fixture

@@ -28,18 +28,28 @@ def test_token_auth_and_bad_tokens(client, token_for):
 
 def test_create_edit_with_if_match_conflict_and_publish(client, token_for, council):
     editor, admin = token_for("editor"), token_for("admin")
-    body = {"name": "Puffin Playgroup", "council": "sefton", "categories": ["leisure"], "areas": ["Sefton"],
-            "eligibility_description": "Children under 5 with SEND.", "application_process": "Just turn up.",
-            "assured_date": date.today().isoformat()}
+    body = {
+        "name": "Puffin Playgroup",
+        "council": "sefton",
+        "categories": ["leisure"],
+        "areas": ["Sefton"],
+        "eligibility_description": "Children under 5 with SEND.",
+        "application_process": "Just turn up.",
+        "assured_date": date.today().isoformat(),
+    }
     created = client.post("/api/staff/services", json=body, headers=editor)
     assert created.status_code == 201, created.text
     entry = created.json()
     assert entry["publication_status"] == "draft"
     path = f"/api/staff/services/{entry['id']}"
     assert client.patch(path, json={"description": "x"}, headers=editor).status_code == 428
-    first = client.patch(path, json={"description": "Mornings."}, headers={**editor, "If-Match": str(entry["version"])})
+    first = client.patch(
+        path, json={"description": "Mornings."}, headers={**editor, "If-Match": str(entry["version"])}
+    )
     assert first.status_code == 200 and first.json()["version"] == entry["version"] + 1
-    stale = client.patch(path, json={"description": "Evenings."}, headers={**editor, "If-Match": str(entry["version"])})
+    stale = client.patch(
+        path, json={"description": "Evenings."}, headers={**editor, "If-Match": str(entry["version"])}
+    )
     assert stale.status_code == 409
     detail = stale.json()
     assert detail["theirs"]["description"] == "Mornings." and detail["yours"]["description"] == "Evenings."
@@ -47,15 +57,21 @@ def test_create_edit_with_if_match_conflict_and_publish(client, token_for, counc
     assert client.post(f"{path}/publish", json={}, headers=editor).status_code == 403
     published = client.post(f"{path}/publish", json={"version": first.json()["version"]}, headers=admin)
     assert published.status_code == 200, published.text
-    names = [s["name"] for s in client.get("/api/services", params={"search": "Puffin Playgroup"}).json()["contents"]]
+    names = [
+        s["name"]
+        for s in client.get("/api/services", params={"search": "Puffin Playgroup"}).json()["contents"]
+    ]
     assert "Puffin Playgroup" in names
     history = client.get(f"{path}/history", headers=editor).json()
     assert [e["action"] for e in history] == ["published", "edited", "created"]
 
 
 def test_invalid_entry_gets_field_errors(client, token_for, council):
-    response = client.post("/api/staff/services", json={"name": "", "council": "sefton", "email": "no"},
-                           headers=token_for("editor"))
+    response = client.post(
+        "/api/staff/services",
+        json={"name": "", "council": "sefton", "email": "no"},
+        headers=token_for("editor"),
+    )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"name", "email"}
 

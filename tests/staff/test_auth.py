@@ -42,7 +42,9 @@ def required_role(route) -> str | None:
 
 
 def concrete(path: str, ids: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: ids.get(m.group(1), "00000000-0000-0000-0000-000000000000"), path)
+    return re.sub(
+        r"\{(\w+)(?::\w+)?\}", lambda m: ids.get(m.group(1), "00000000-0000-0000-0000-000000000000"), path
+    )
 
 
 @pytest.fixture
@@ -80,8 +82,12 @@ def test_every_write_route_declares_a_role_and_refuses_the_role_below(app, clien
             continue
         role = required_role(route)
         assert role in ROLES[1:], f"{method} {route.path} has no role check (use EditorUser or AdminUser)"
-        response = client.request(method, concrete(route.path, ids), headers={"X-CSRF-Token": token},
-                                  data={"csrf_token": token} if not route.path.startswith("/api/") else None)
+        response = client.request(
+            method,
+            concrete(route.path, ids),
+            headers={"X-CSRF-Token": token},
+            data={"csrf_token": token} if not route.path.startswith("/api/") else None,
+        )
         assert response.status_code == 403, (method, route.path, response.status_code, response.text[:200])
         assert f"the {role} role" in response.json()["detail"], (method, route.path)
 
@@ -91,8 +97,9 @@ def test_admin_only_writes_refuse_editors(app, client, ids, signed_in):
     admin_routes = [(m, r) for m, r in staff_routes(app) if m in UNSAFE and required_role(r) == "admin"]
     assert admin_routes, "publish, archive and staff accounts are admin-only"
     for method, route in admin_routes:
-        response = client.request(method, concrete(route.path, ids), headers={"X-CSRF-Token": token},
-                                  data={"csrf_token": token})
+        response = client.request(
+            method, concrete(route.path, ids), headers={"X-CSRF-Token": token}, data={"csrf_token": token}
+        )
         assert response.status_code == 403, (method, route.path)
 
 
@@ -109,7 +116,9 @@ def test_every_unsafe_form_route_checks_csrf(app, client, ids, signed_in):
 def test_sign_in_form_has_its_own_csrf_check(client, make_staff):
     user = make_staff("editor")
     client.get("/staff/sign-in")
-    response = client.post("/staff/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": "x"})
+    response = client.post(
+        "/staff/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": "x"}
+    )
     assert response.status_code == 403
     assert "staff_session" not in response.cookies
 
@@ -119,7 +128,11 @@ def test_sign_in_sets_a_signed_httponly_samesite_cookie_and_sign_out_ends_the_se
     response = sign_in(client, user.email)
     assert response.status_code == 303 and response.headers["location"] == "/staff"
     cookie = response.headers["set-cookie"]
-    assert "staff_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert (
+        "staff_session=" in cookie
+        and "HttpOnly" in cookie
+        and "SameSite=strict" in cookie.replace("Strict", "strict")
+    )
     raw = client.cookies["staff_session"]
     assert db.scalar(select(StaffSession).where(StaffSession.id == raw)) is None  # only a digest is stored
     assert client.get("/staff").status_code == 200
@@ -160,8 +173,15 @@ def test_lock_out_ends_after_fifteen_minutes(db, make_staff):
     start = utcnow()
     for _ in range(5):
         accounts.sign_in(session=db, email=user.email, password="nope nope nope", now=start)
-    assert accounts.sign_in(session=db, email=user.email, password=PASSWORD, now=start + timedelta(minutes=14)).user is None
-    assert accounts.sign_in(session=db, email=user.email, password=PASSWORD, now=start + timedelta(minutes=16)).user
+    assert (
+        accounts.sign_in(
+            session=db, email=user.email, password=PASSWORD, now=start + timedelta(minutes=14)
+        ).user
+        is None
+    )
+    assert accounts.sign_in(
+        session=db, email=user.email, password=PASSWORD, now=start + timedelta(minutes=16)
+    ).user
 
 
 def test_password_is_hashed_and_never_logged(client, make_staff, db, caplog):
@@ -180,12 +200,21 @@ def test_weak_passwords_are_refused(db):
 
     for weak in ("short", "password1234", "aaaaaaaaaaaaaaa", "editor.person2026!"):
         with pytest.raises(accounts.AccountError):
-            accounts.create_user(session=db, email="editor.person@sefton.example.gov.uk", password=weak, role="editor")
+            accounts.create_user(
+                session=db, email="editor.person@sefton.example.gov.uk", password=weak, role="editor"
+            )
 
 
 def test_next_parameter_cannot_send_people_off_site(client, make_staff):
     user = make_staff("editor")
     page = client.get("/staff/sign-in?next=https://evil.example/")
-    response = client.post("/staff/sign-in", data={"email": user.email, "password": PASSWORD,
-                                                   "csrf_token": csrf_of(page.text), "next": "//evil.example/x"})
+    response = client.post(
+        "/staff/sign-in",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": "//evil.example/x",
+        },
+    )
     assert response.headers["location"] == "/staff"

@@ -13,10 +13,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(tmp_path, *args, stdin: str):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}", "SEND_ENV": "test",
-           "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "directory", "create-staff", *args], input=stdin, text=True,
-                          capture_output=True, env=env, cwd=ROOT, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
+        "SEND_ENV": "test",
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "directory", "create-staff", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_create_staff_reads_the_password_from_stdin_and_refuses_weak_ones(tmp_path):
@@ -27,7 +38,9 @@ def test_create_staff_reads_the_password_from_stdin_and_refuses_weak_ones(tmp_pa
     assert made.returncode == 0, made.stderr
     assert good not in made.stdout + made.stderr
     with create_engine(f"sqlite:///{tmp_path / 'd.db'}").connect() as connection:
-        email, role, stored = connection.execute(text("select email, role, password_hash from staff_user")).one()
+        email, role, stored = connection.execute(
+            text("select email, role, password_hash from staff_user")
+        ).one()
     assert (email, role) == ("admin@sefton.example.gov.uk", "admin")
     assert stored.startswith("$argon2id$") and good not in stored
     again = run(tmp_path, "--email", "admin@sefton.example.gov.uk", "--role", "admin", stdin=good + "\n")
@@ -38,5 +51,7 @@ def test_there_is_no_password_argument():
     from directory.cli import build_parser
 
     parser = build_parser()
-    sub = next(a for a in parser._subparsers._group_actions[0].choices.values() if a.prog.endswith("create-staff"))
+    sub = next(
+        a for a in parser._subparsers._group_actions[0].choices.values() if a.prog.endswith("create-staff")
+    )
     assert not any("password" in opt for action in sub._actions for opt in action.option_strings)

@@ -37,23 +37,37 @@ def search_names(client, query: str) -> list[str]:
     return [s["name"] for s in response.json()["contents"]]
 
 
-def test_new_entry_form_has_labels_for_every_control_and_shows_errors_next_to_fields(client, signed_in, council):
+def test_new_entry_form_has_labels_for_every_control_and_shows_errors_next_to_fields(
+    client, signed_in, council
+):
     token = signed_in("editor")
     page = client.get("/staff/services/new")
     soup = BeautifulSoup(page.text, "html.parser")
     for control in soup.select("main form input:not([type=hidden]), main form textarea, main form select"):
-        assert soup.select_one(f'label[for="{control["id"]}"]'), f'{control["name"]} has no label'
-    response = client.post("/staff/services/new", data={"csrf_token": token, "name": "", "council": "sefton",
-                                                         "status": "active", "referral": "self", "email": "nope",
-                                                         "minimum_age": "9", "maximum_age": "4"})
+        assert soup.select_one(f'label[for="{control["id"]}"]'), f"{control['name']} has no label"
+    response = client.post(
+        "/staff/services/new",
+        data={
+            "csrf_token": token,
+            "name": "",
+            "council": "sefton",
+            "status": "active",
+            "referral": "self",
+            "email": "nope",
+            "minimum_age": "9",
+            "maximum_age": "4",
+        },
+    )
     assert response.status_code == 400
     soup = BeautifulSoup(response.text, "html.parser")
     assert soup.title.text.startswith("Error:")
     summary = soup.select_one(".staff-error-summary")
     links = {a["href"]: a.text for a in summary.select("a")}
-    assert links == {"#name": "Enter the name of the service",
-                     "#email": "Enter an email address in the correct format, like name@example.org",
-                     "#maximum_age": "The oldest age must be the same as or more than the youngest age"}
+    assert links == {
+        "#name": "Enter the name of the service",
+        "#email": "Enter an email address in the correct format, like name@example.org",
+        "#maximum_age": "The oldest age must be the same as or more than the youngest age",
+    }
     for field in ("name", "email", "maximum_age"):
         message = soup.select_one(f"#{field}-error")
         assert message and message.text.strip().startswith("Error:")
@@ -63,16 +77,32 @@ def test_new_entry_form_has_labels_for_every_control_and_shows_errors_next_to_fi
 
 def test_create_then_publish_refused_until_required_fields_present(client, signed_in, council, db):
     token = signed_in("admin")
-    response = client.post("/staff/services/new", data={"csrf_token": token, "name": "Test Drop-in",
-                                                         "council": "sefton", "status": "active", "referral": "self"})
+    response = client.post(
+        "/staff/services/new",
+        data={
+            "csrf_token": token,
+            "name": "Test Drop-in",
+            "council": "sefton",
+            "status": "active",
+            "referral": "self",
+        },
+    )
     assert response.status_code == 303
     service_id = response.headers["location"].split("/")[3].split("?")[0]
     version = db.get(Service, service_id).version
-    response = client.post(f"/staff/services/{service_id}/publish", data={"csrf_token": token, "version": version})
+    response = client.post(
+        f"/staff/services/{service_id}/publish", data={"csrf_token": token, "version": version}
+    )
     assert response.status_code == 400
     soup = BeautifulSoup(response.text, "html.parser")
     hrefs = {a["href"] for a in soup.select(".staff-error-summary a")}
-    assert hrefs == {"#areas", "#categories", "#eligibility_description", "#application_process", "#assured_date"}
+    assert hrefs == {
+        "#areas",
+        "#categories",
+        "#eligibility_description",
+        "#application_process",
+        "#assured_date",
+    }
     db.expire_all()
     assert db.get(Service, service_id).publication_status == "draft"
 
@@ -81,11 +111,15 @@ def test_easy_read_is_checked_for_readability_on_save(client, signed_in, make_en
     service = make_entry(publish=False)
     signed_in("editor")
     data = form_of(client.get(f"/staff/services/{service.id}/edit").text)
-    data["easy_read"] = ("Notwithstanding the aforementioned considerations, eligibility determinations "
-                         "necessitate comprehensive multidisciplinary assessment documentation.")
+    data["easy_read"] = (
+        "Notwithstanding the aforementioned considerations, eligibility determinations "
+        "necessitate comprehensive multidisciplinary assessment documentation."
+    )
     response = client.post(f"/staff/services/{service.id}/edit", data=data)
     assert response.status_code == 400
-    assert "too hard to read" in BeautifulSoup(response.text, "html.parser").select_one("#easy_read-error").text
+    assert (
+        "too hard to read" in BeautifulSoup(response.text, "html.parser").select_one("#easy_read-error").text
+    )
     data["easy_read"] = "This club is for children. You can play games. Ask us to join."
     assert client.post(f"/staff/services/{service.id}/edit", data=data).status_code == 303
 
@@ -123,7 +157,9 @@ def test_archiving_removes_from_search_and_publishing_adds(client, signed_in, ma
     assert "Heron Youth Club" not in search_names(client, "Heron Youth Club")
 
 
-def test_second_save_from_an_older_version_is_refused_with_both_versions_shown(client, signed_in, make_entry, db):
+def test_second_save_from_an_older_version_is_refused_with_both_versions_shown(
+    client, signed_in, make_entry, db
+):
     service = make_entry(publish=False)
     signed_in("editor")
     first = form_of(client.get(f"/staff/services/{service.id}/edit").text)
@@ -154,7 +190,8 @@ def test_editor_cannot_change_a_published_entry(client, signed_in, make_entry):
 
 
 def test_audit_trail_records_field_by_field_and_restore_brings_back_an_earlier_version(
-        client, signed_in, make_entry, db):
+    client, signed_in, make_entry, db
+):
     from directory.staff import audit
 
     service = make_entry(publish=False, description="First wording.")
@@ -171,22 +208,30 @@ def test_audit_trail_records_field_by_field_and_restore_brings_back_an_earlier_v
     page = client.get(f"/staff/services/{service.id}/history")
     assert "Second wording." in page.text and "editor@sefton.example.gov.uk" in page.text
     created = events[-1]
-    response = client.post(f"/staff/services/{service.id}/restore",
-                           data={"csrf_token": csrf_of(page.text), "event_id": created.id,
-                                 "version": str(events[0].version)})
+    response = client.post(
+        f"/staff/services/{service.id}/restore",
+        data={"csrf_token": csrf_of(page.text), "event_id": created.id, "version": str(events[0].version)},
+    )
     assert response.status_code == 303
     db.expire_all()
     restored = db.get(Service, service.id)
     assert restored.description == "First wording." and restored.phones == []
     latest = audit.history(session=db, entity_id=service.id)[0]
-    assert latest.action == "restored" and latest.changes["description"] == ["Second wording.", "First wording."]
+    assert latest.action == "restored" and latest.changes["description"] == [
+        "Second wording.",
+        "First wording.",
+    ]
     assert "Change history" in client.get("/staff/audit").text
 
 
 def test_list_filters_and_uses_the_families_search(client, signed_in, make_entry):
     make_entry(name="Otter Swimming Sessions", description="Swimming for disabled children.")
-    make_entry(name="Badger Speech Group", description="Speech and language group.", categories=["health"],
-               publish=False)
+    make_entry(
+        name="Badger Speech Group",
+        description="Speech and language group.",
+        categories=["health"],
+        publish=False,
+    )
     signed_in("viewer")
     page = client.get("/staff/services", params={"q": "swimming"})
     assert "Otter Swimming Sessions" in page.text and "Badger" not in page.text
