@@ -263,9 +263,9 @@ def report(results: list[Result], timeout: float) -> str:
         "",
         "Load average (1, 5, 15 min) before / after each run: "
         + "; ".join(f"{r.topology}: {r.load[0]} / {r.load[1]}" for r in results)
-        + ". The machine's 2 cores were shared with other work running at the same time (other test "
-        "suites and model training), so the figures are pessimistic and noisy: compare the rows, "
-        "measured minutes apart, rather than reading them as capacity.",
+        + ". The load before each run is the benchmark's own processes starting (and, when it is above about 2, "
+        "other work on the machine); the two cores are shared by the load generator and every process, so "
+        "compare the rows, measured minutes apart, rather than reading them as one topology's capacity.",
     ]
     lines += [
         "",
