@@ -22,7 +22,6 @@ import asyncio
 import datetime as dt
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.stack import Stack, free_port  # noqa: E402
 from scripts.stack_scaled import drop, throwaway  # noqa: E402
+from scripts.throwaway_stack import launch  # noqa: E402
 
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load"
@@ -159,23 +158,7 @@ def warm_up(urls: list[str]) -> None:
 
 
 def run_single(tmp: Path, conversations: int, duration: float, timeout: float) -> Result:
-    env = {
-        **BENCH_ENV,
-        "DATABASE_URL": f"sqlite:///{tmp / 'directory.db'}",
-        "SEND_INDEX_DIR": str(tmp / "index"),
-        "SEND_TRACKER_DB": str(tmp / "tracker.db"),
-    }
-    subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "directory", "load"],
-        cwd=ROOT,
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-        check=True,
-        stdout=sys.stderr,
-    )
-    stack = Stack(
-        web_port=free_port(), rasa_port=free_port(), actions_port=free_port(), log_dir=tmp / "logs", env=env
-    )
-    stack.start()
+    stack = launch(tmp, extra_env=BENCH_ENV)  # the same throw-away stack as the e2e tests and turn bench
     try:
         warm_up([stack.web_url])
         result = Result(
