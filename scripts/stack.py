@@ -59,6 +59,17 @@ class Process:
 
 
 @dataclass
+def action_server_process(port: int) -> Process:
+    """The Rasa action server (rasa-sdk, Python 3.10): stateless, so the scaled topology runs the same one."""
+    python = str(ROOT / ".venv-rasa" / "bin" / "python")
+    return Process(
+        "action server",
+        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        port,
+        "/health",
+    )
+
+
 class Stack:
     web_port: int = 8000
     rasa_port: int = 5005
@@ -122,20 +133,7 @@ class Stack:
                 self.web_port,
                 "/health",
             ),
-            Process(
-                "action server",
-                [
-                    f"{rasa_bin}/python",
-                    "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(self.actions_port),
-                ],
-                self.actions_port,
-                "/health",
-            ),
+            action_server_process(self.actions_port),
             Process(
                 "Rasa server",
                 [

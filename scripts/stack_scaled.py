@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ROOT, Process, Stack, http_ok, port_is_free  # noqa: E402
+from scripts.stack import ROOT, Process, Stack, action_server_process, http_ok, port_is_free  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/send_directory"
 DEFAULT_TRACKER_URL = "postgresql://postgres@127.0.0.1:5432/send_tracker"
@@ -90,22 +90,7 @@ class ScaledStack(Stack):
         index_root = Path(env.get("SEND_INDEX_DIR", ROOT / "var" / "index"))
         processes = []
         if self.rasa_ports:
-            processes.append(
-                Process(
-                    "action server",
-                    [
-                        f"{rasa_bin}/python",
-                        "-m",
-                        "rasa_sdk",
-                        "--actions",
-                        "actions",
-                        "--port",
-                        str(self.actions_port),
-                    ],
-                    self.actions_port,
-                    "/health",
-                )
-            )
+            processes.append(action_server_process(self.actions_port))
         for n, web_port in enumerate(self.web_ports, start=1):
             # Each directory replica talks to "its" Rasa replica (in production a load balancer sits here)
             # and keeps its own copy of the search index, as it would on its own machine.
