@@ -13,6 +13,7 @@ depend on how the NLU names its intents, only on the form understanding "check m
 
 from __future__ import annotations
 
+import abc
 import os
 import signal
 import threading
@@ -77,7 +78,7 @@ def test_alternate_turns_on_two_replicas_continue_one_conversation_with_its_form
 AFTER_KILL = 3  # turns each worker must get answered by the survivors after the crash
 
 
-class Traffic(threading.Thread):
+class Traffic(threading.Thread, abc.ABC):
     """One conversation or one editor, sending turns back to back until it has had ``AFTER_KILL`` turns
     answered after the crash. Round-robin over the replicas, failing over like a load balancer: a turn
     that fails on one replica is retried on the other; a turn that fails on both is lost."""
@@ -110,8 +111,9 @@ class Traffic(threading.Thread):
         self.lost.append(turn)
         return False
 
+    @abc.abstractmethod
     def turn(self, n: int) -> None:
-        raise NotImplementedError
+        """Sends turn ``n`` of this kind of traffic (through ``attempt``)."""
 
     def run(self) -> None:
         n = 0
