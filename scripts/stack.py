@@ -58,7 +58,6 @@ class Process:
         return f"http://127.0.0.1:{self.port}{self.health_path}"
 
 
-@dataclass
 def action_server_process(port: int) -> Process:
     """The Rasa action server (rasa-sdk, Python 3.10): stateless, so the scaled topology runs the same one."""
     python = str(ROOT / ".venv-rasa" / "bin" / "python")
@@ -70,6 +69,7 @@ def action_server_process(port: int) -> Process:
     )
 
 
+@dataclass
 class Stack:
     web_port: int = 8000
     rasa_port: int = 5005
