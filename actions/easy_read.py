@@ -62,6 +62,10 @@ def settings_events(tracker: Tracker) -> list[EventType]:
         if common.KNOWN_COUNCIL.match(council) and council != tracker.get_slot("metadata_council"):
             events += [SlotSet("metadata_council", council), SlotSet("council", council)]
 
+    shown = metadata.get("emergency_card") is True  # for this message only (utter_emergency_contacts)
+    if shown != bool(tracker.get_slot("emergency_card_shown")):
+        events.append(SlotSet("emergency_card_shown", shown))
+
     if intent == "easy_read_on":
         events.append(SlotSet("easy_read", True))
     elif intent == "easy_read_off":

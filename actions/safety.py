@@ -23,6 +23,8 @@ class ActionSafeguardingContacts(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.get_slot("emergency_card_shown"):
+            return []  # the widget's emergency card above shows the council's contact, and the short line a trusted adult
         contact = None
         try:
             card = await get_client().council_help(common.council(tracker))

@@ -324,8 +324,14 @@ async def chat_turn(
     payload = {
         "sender": request.sender,
         "message": redacted,
-        # The widget renders directory results as cards, so the actions leave out the same list as text.
-        "metadata": {"easy_read": easy_read, "council": council, "service_cards": True},
+        # The widget renders directory results as cards, so the actions leave out the same list as text;
+        # and when this turn already shows the emergency card, Rasa says a short line, not the numbers again.
+        "metadata": {
+            "easy_read": easy_read,
+            "council": council,
+            "service_cards": True,
+            "emergency_card": risk,
+        },
     }
     # Rasa and the help card at the same time: both are bounded, so the whole turn stays within the budget.
     reply, card = await asyncio.gather(

@@ -273,6 +273,35 @@ def test_safeguarding_contact_is_used_only_when_staff_set_one(directory, domain)
     assert responses(messages) == ["utter_safeguarding_no_local"]
 
 
+def test_nothing_is_repeated_under_the_widgets_emergency_card(directory, domain):
+    directory.safeguarding_contact = "Children's social care front door: see the council website"
+    shown = make_tracker("x", intent="risk_of_harm", slots={"emergency_card_shown": True})
+    messages, _ = run_action(ActionSafeguardingContacts(), shown, domain)
+    assert messages == []  # the card carries the same contact
+    not_shown = make_tracker("x", intent="risk_of_harm", slots={"emergency_card_shown": False})
+    messages, _ = run_action(ActionSafeguardingContacts(), not_shown, domain)
+    assert responses(messages) == ["utter_safeguarding_contact"]
+
+
+def test_the_emergency_card_flag_lasts_one_message(domain):
+    _, events = run_action(
+        ActionReadSettings(), make_tracker("I want to die", metadata={"emergency_card": True}), domain
+    )
+    assert slot_events(events) == {"emergency_card_shown": True}
+    _, events = run_action(
+        ActionReadSettings(),
+        make_tracker(
+            "what is an ehcp", metadata={"emergency_card": False}, slots={"emergency_card_shown": True}
+        ),
+        domain,
+    )
+    assert slot_events(events) == {"emergency_card_shown": False}
+    _, events = run_action(
+        ActionReadSettings(), make_tracker("hello", metadata={"emergency_card": "yes"}), domain
+    )
+    assert "emergency_card_shown" not in slot_events(events)  # only the gateway's boolean counts
+
+
 def test_settings_come_from_metadata_and_from_what_the_user_asks(domain):
     _, events = run_action(
         ActionReadSettings(), make_tracker("hi", metadata={"easy_read": True, "council": "knowsley"}), domain

@@ -103,8 +103,20 @@ def test_one_http_client_to_rasa_serves_every_turn(rasa):
 def test_metadata_reaches_rasa(rasa):
     client = make_client(rasa.url)
     say(client, "what is an ehcp", easy_read=True, council="knowsley")
-    assert rasa.received[-1]["metadata"] == {"easy_read": True, "council": "knowsley", "service_cards": True}
+    assert rasa.received[-1]["metadata"] == {
+        "easy_read": True,
+        "council": "knowsley",
+        "service_cards": True,
+        "emergency_card": False,
+    }
     assert rasa.received[-1]["sender"] == SENDER
+
+
+def test_rasa_is_told_when_the_emergency_card_is_already_shown(rasa):
+    client = make_client(rasa.url)
+    body = say(client, "I want to kill myself").json()
+    assert body["messages"][0]["custom"]["type"] == "emergency_contacts"
+    assert rasa.received[-1]["metadata"]["emergency_card"] is True  # so Rasa does not list the numbers again
 
 
 def test_personal_details_are_removed_before_rasa_sees_them(rasa):

@@ -82,6 +82,19 @@ def test_risk_of_harm_in_the_middle_of_a_form_gets_emergency_contacts_first(stac
     assert "when did you ask" not in after and "passed:" not in after, after
 
 
+@pytest.mark.parametrize("easy_read", [False, True])
+def test_risk_of_harm_through_the_widget_lists_the_numbers_once(stack, easy_read):
+    """The gateway's emergency card comes first; the bot's own answer then points to it, not repeats it."""
+    body = stack.chat(new_sender("widget-risk"), "i want to end my life", metadata={"easy_read": easy_read})
+    first, rest = body["messages"][0], body["messages"][1:]
+    assert first["custom"]["type"] == "emergency_contacts"
+    assert "999" in [c["number"] for c in first["custom"]["contacts"]]
+    later = bot_text(rest)
+    assert "above" in later, later  # Rasa still answered, with its short line
+    for number in ("999", "0800 1111", "116 123", "85258"):
+        assert number not in later, later
+
+
 def test_easy_read_mode_from_metadata_gives_the_easy_read_variant(stack):
     easy = bot_text(stack.say(new_sender("easy"), "what is an ehcp", metadata={"easy_read": True}))
     standard = bot_text(stack.say(new_sender("standard"), "what is an ehcp", metadata={"easy_read": False}))
