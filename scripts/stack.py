@@ -45,6 +45,11 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+# Rasa and the action server handle one small matrix at a time: a pool of BLAS threads per process
+# busy-waits on the other core and nearly doubled the CPU each turn cost (docs/benchmarks.md).
+ONE_MATH_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 @dataclass
 class Process:
     name: str
@@ -52,6 +57,7 @@ class Process:
     port: int
     health_path: str
     popen: subprocess.Popen | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def health_url(self) -> str:
@@ -66,6 +72,7 @@ def action_server_process(port: int) -> Process:
         [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         port,
         "/health",
+        extra_env=dict(ONE_MATH_THREAD),
     )
 
 
@@ -154,6 +161,7 @@ class Stack:
                 ],
                 self.rasa_port,
                 "/",
+                extra_env=dict(ONE_MATH_THREAD),
             ),
         ]
 
@@ -177,7 +185,12 @@ class Stack:
         for proc in self.processes:
             log = open(self.log_dir / f"{proc.name.replace(' ', '-')}.log", "ab")  # noqa: SIM115
             proc.popen = subprocess.Popen(
-                proc.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                proc.command,
+                cwd=ROOT,
+                env={**env, **proc.extra_env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         waiting = list(self.processes)

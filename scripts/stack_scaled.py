@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ROOT, Process, Stack, action_server_process, http_ok, port_is_free  # noqa: E402
+from scripts.stack import ONE_MATH_THREAD, ROOT, Process, Stack, action_server_process, http_ok, port_is_free  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/send_directory"
 DEFAULT_TRACKER_URL = "postgresql://postgres@127.0.0.1:5432/send_tracker"
@@ -147,6 +147,7 @@ class ScaledStack(Stack):
                     ],
                     rasa_port,
                     "/",
+                    extra_env=dict(ONE_MATH_THREAD),
                 )
             )
         return processes
