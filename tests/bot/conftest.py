@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import inspect
+import pkgutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions
 from actions import directory_client
 from actions.directory_client import DirectoryClient
 from actions.settings import Settings
@@ -18,6 +22,28 @@ from tests.bot.fake_directory import FakeDirectory
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_PATH = ROOT / "bot" / "domain.yml"
+
+
+def declared_actions(domain: dict[str, Any], *, with_domain: bool | None = None) -> list[str]:
+    """The custom actions the domain lists: `name`, or `name: {send_domain: true}` (Rasa then sends the
+    domain with each call). `with_domain` picks one kind."""
+    names = []
+    for entry in domain["actions"]:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if with_domain is None or bool((options or {}).get("send_domain")) == with_domain:
+            names.append(name)
+    return names
+
+
+def action_classes() -> dict[str, type]:
+    """Every Action class in actions/, by the name Rasa calls it."""
+    found = {}
+    for module in pkgutil.iter_modules(actions.__path__):
+        loaded = importlib.import_module(f"actions.{module.name}")
+        for _, cls in inspect.getmembers(loaded, inspect.isclass):
+            if issubclass(cls, Action) and cls.__module__ == loaded.__name__:
+                found[cls().name()] = cls
+    return found
 
 
 @pytest.fixture(scope="session")

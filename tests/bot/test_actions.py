@@ -17,7 +17,14 @@ from actions.safety import ActionSafeguardingContacts
 from actions.search_directory import ActionSearchDirectory
 from actions.short_breaks import ActionShortBreaks
 from actions.waiting_times import ActionWaitingTimes
-from tests.bot.conftest import make_tracker, responses, run_action, slot_events
+from tests.bot.conftest import (
+    action_classes,
+    declared_actions,
+    make_tracker,
+    responses,
+    run_action,
+    slot_events,
+)
 from tests.bot.fake_directory import make_waiting_row
 
 
@@ -418,3 +425,60 @@ def test_a_long_message_with_an_age_is_a_new_search(directory, domain):
     run_action(ActionSearchDirectory(), tracker, domain)
     assert directory.requests[0].url.params["search"] == "my lad is 9 and has adhd, any clubs in bootle"
     assert directory.requests[0].url.params["age"] == "9"
+
+
+# ---------------------------------------------------------------- which actions get the domain
+TRACKERS_FOR_EVERY_ACTION = [
+    dict(
+        text="speech therapy waiting times in bootle",
+        intent="waiting_time",
+        entities=[
+            {"entity": "service", "value": "speech and language therapy"},
+            {"entity": "area", "value": "Bootle"},
+        ],
+    ),
+    dict(
+        text="youth club for autistic teenagers",
+        intent="find_service",
+        entities=[{"entity": "need", "value": "autism"}],
+    ),
+    dict(
+        text="we asked for an assessment on 6 January 2025",
+        intent="ehcp_delay",
+        slots={"request_date": "2025-01-06"},
+    ),
+    dict(text="my name is Jo Bloggs, I live in Knowsley", intent="set_council", metadata={"easy_read": True}),
+]
+
+
+class DomainSpy(dict):
+    """The domain, noting every key an action reads from it."""
+
+    def __init__(self, domain) -> None:
+        super().__init__(domain)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def test_only_actions_marked_send_domain_read_the_domain(directory, domain):
+    """enable_selective_domain: Rasa sends the domain only to actions marked send_domain, so no other
+    action may read it. Each is run on several conversations with a domain that notes what is read."""
+    plain = declared_actions(domain, with_domain=False)
+    classes = action_classes()
+    assert set(plain) <= set(classes) and "action_read_settings" in plain
+    for name in plain:
+        for kwargs in TRACKERS_FOR_EVERY_ACTION:
+            spy = DomainSpy(domain)
+            run_action(classes[name](), make_tracker(**kwargs), spy)
+            assert not spy.read, (name, kwargs["text"], spy.read)
+    # and the spy does see a reader: the directory results use two short responses as fragments
+    spy = DomainSpy(domain)
+    run_action(classes["action_search_directory"](), make_tracker(**TRACKERS_FOR_EVERY_ACTION[1]), spy)
+    assert "responses" in spy.read

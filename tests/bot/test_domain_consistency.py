@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 import re
 from pathlib import Path
 
 import yaml
-from rasa_sdk import Action
 
-import actions
-from tests.bot.conftest import DOMAIN_PATH, ROOT
+from tests.bot.conftest import DOMAIN_PATH, ROOT, action_classes, declared_actions
 
 DATA = ROOT / "bot" / "data"
 RASA_DEFAULT_ACTIONS = {
@@ -30,28 +25,18 @@ def domain() -> dict:
     return yaml.safe_load(DOMAIN_PATH.read_text())
 
 
-def action_classes() -> dict[str, type]:
-    found = {}
-    for module in pkgutil.iter_modules(actions.__path__):
-        loaded = importlib.import_module(f"actions.{module.name}")
-        for _, cls in inspect.getmembers(loaded, inspect.isclass):
-            if issubclass(cls, Action) and cls.__module__ == loaded.__name__:
-                found[cls().name()] = cls
-    return found
-
-
 def data_files() -> list[Path]:
     return sorted(DATA.rglob("*.yml"))
 
 
 def test_every_custom_action_in_the_domain_exists_in_actions():
     classes = action_classes()
-    for name in domain()["actions"]:
+    for name in declared_actions(domain()):
         assert name in classes, f"{name} is in the domain but no class in actions/ has that name"
 
 
 def test_every_action_class_is_declared_in_the_domain():
-    declared = set(domain()["actions"])
+    declared = set(declared_actions(domain()))
     for name in action_classes():
         assert name in declared, f"{name} is in actions/ but not in bot/domain.yml"
 
@@ -71,7 +56,10 @@ def test_every_response_used_by_actions_and_data_exists():
 
 def test_every_action_in_rules_and_stories_is_known():
     known = (
-        set(domain()["actions"]) | set(domain()["responses"]) | set(domain()["forms"]) | RASA_DEFAULT_ACTIONS
+        set(declared_actions(domain()))
+        | set(domain()["responses"])
+        | set(domain()["forms"])
+        | RASA_DEFAULT_ACTIONS
     )
     for path in data_files():
         for name in re.findall(r"action: ([a-z0-9_]+)", path.read_text()):
@@ -124,6 +112,24 @@ def test_endpoints_read_the_action_server_and_tracker_db_from_the_environment(mo
     assert endpoints.action.url == "http://127.0.0.1:1234/webhook"
     assert endpoints.tracker_store.kwargs["db"] == "/tmp/tracker-test.db"
     assert endpoints.tracker_store.type.endswith("RedactingSQLTrackerStore")
+
+
+def test_rasa_sends_the_domain_only_to_the_actions_that_read_it():
+    """Both topologies: the ~40 KB domain goes with a call only when the action is marked send_domain."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    for name in ("endpoints.yml", "endpoints.scaled.yml"):
+        action = yaml.safe_load((ROOT / "bot" / name).read_text())["action_endpoint"]
+        assert action.get("enable_selective_domain") is True, name
+    loaded = Domain.load(DOMAIN_PATH)
+    endpoint = EndpointConfig("http://actions.test/webhook", enable_selective_domain=True)
+    tracker = DialogueStateTracker("s", loaded.slots)
+    settings = RemoteAction("action_read_settings", endpoint)._action_call_format(tracker, loaded)
+    search = RemoteAction("action_search_directory", endpoint)._action_call_format(tracker, loaded)
+    assert "domain" not in settings and "utter_fragment_not_recorded" in search["domain"]["responses"]
 
 
 def test_placeholders_do_not_clash_with_utter_message_arguments():
