@@ -308,7 +308,8 @@ processes, the trained model, the real embedding model, SQLite). Load average be
 {after} ({remark}).
 
 A turn is one `POST /webhooks/rest/webhook` until the whole answer is back. {CONVERSATIONS} conversations of
-{TURNS_PER_CONVERSATION} turns per cell ({PACED_TURNS_PER_CONVERSATION} when paced), one sender each. At {CONVERSATIONS} conversations at once, either each
+{TURNS_PER_CONVERSATION} turns per cell ({PACED_TURNS_PER_CONVERSATION} when paced), one sender each.
+At {CONVERSATIONS} conversations at once, either each
 pauses {PAUSE_SECONDS[0]:.0f}-{PAUSE_SECONDS[1]:.0f} s (random, seeded) between an answer and its next message, as a
 person reading and typing would, or none pauses (a stress figure). "as expected" counts search turns
 answered with service cards (action_search_directory ran) and greetings answered at all. The gateway cells
