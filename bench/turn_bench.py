@@ -65,31 +65,31 @@ SEARCH_QUESTIONS = [
 GREETINGS = ["hello", "hi there", "good morning", "hiya", "hello again", "hi"]
 # Found by profiling (cProfile of the Rasa agent in-process, and the action server called directly) and
 # kept here so the section stays whole when the benchmark rewrites it.
-NOTES = """- Runs differ a lot on the shared machine: two runs on 2026-11-29, 20 minutes apart at similar load
-  averages (about 7), gave a search turn p95 at 10 conversations of 2096 ms and 940 ms. Compare runs
-  only together with their load, and several of them.
-- Improved after profiling (2026-11-29): Rasa 3.6 re-checked the JSON schema of every action server
-  answer against the meta-schema (`jsonschema.validate`, ~14 ms of CPU per action call, two calls per
-  search turn); `rasa_addons/action_validation.py` validates against a validator built once (~0.2 ms,
-  same errors). The SQLite tracker store now writes through a write-ahead log with `synchronous=NORMAL`
-  (`rasa_addons/redacting_tracker_store.py`): each turn's commit waited ~15 ms for an fsync. Same
-  machine, before / after (load 8.6 / 7.6; other work retrained the NLU model in between): search turn
-  at 1 conversation p50 334 / 207 ms, p95 623 / 292 ms; at 10 conversations p50 2484 / 1106 ms, p95
-  3731 / 1243 ms; greeting at 1 conversation p50 143 / 92 ms.
-- The widget's gateway made a new httpx client for every turn, and making one loads the TLS certificate
-  store: ~100 ms of CPU each on this machine under load (measured create + close). It now keeps one client
-  per app and event loop (`directory/chat_gateway.py: shared_client`).
-- Already right: the action server reuses one httpx client (`actions/directory_client.py`) and answers a
-  search call in ~23 ms p50 (directory included) when called directly; its `action_read_settings` answer
-  takes ~2 ms. More action server workers would not help: the queue is in Rasa.
-- What remains: the NLU parse of a search question takes ~22 ms in process (a greeting ~14 ms), of which
-  the numpy all-MiniLM-L6-v2 featurizer (`rasa_addons/minilm.py`) is 10-15 ms; `OPENBLAS_NUM_THREADS=1`
-  made no measurable difference to the parse. The policies, the action calls (Rasa sends the whole
-  tracker and domain each time) and the tracker store, which reads and replays the whole conversation
-  every turn, make up the rest of Rasa's work. The 150 ms target at 10 conversations would need each
-  turn to cost under about 30 ms of CPU on 2 cores;
-  Rasa's own work is several times that, so the way to more simultaneous conversations is more Rasa
-  processes (the scale-out mode, docs/deployment.md), not a faster single process.
+NOTES = """- Runs differ on the shared machine, most of all the paced p95 (the slowest 6 of 120 turns): runs within
+  40 minutes on 2026-11-30, idle machine, the same code, gave a paced search p95 of 192 and 145 ms (120
+  turns each), and 143 and 123 ms (60 turns each). Compare runs only together with their load, and
+  several of them.
+- 2026-11-30, TEDPolicy dropped (every flow is a rule; conversation tests and `make eval-bot` 60/60
+  unchanged). Rasa in-process against the same action server, p50: search turn 82 -> 60 ms, greeting
+  52 -> 38 ms; Rasa's CPU per search turn 67 -> 51 ms.
+- 2026-11-30, one BLAS thread in Rasa and the action server (`scripts/stack.py: ONE_MATH_THREAD`): with
+  OpenBLAS's default pool, Rasa used 182 ms of CPU for a 108 ms search turn (a second thread busy-waiting
+  on the other core, which the action server and the directory need); with one, 91 ms for the same turn.
+- 2026-11-30, selective domain: `action_read_settings`, called on every turn, no longer receives the
+  ~40 KB domain (only the five actions marked `send_domain` in bot/domain.yml do).
+- 2026-11-29: Rasa 3.6 re-checked every action server answer against the JSON meta-schema (~14 ms of
+  CPU per call); `rasa_addons/action_validation.py` builds the validator once. The SQLite tracker store
+  writes through a write-ahead log with `synchronous=NORMAL` (each turn waited ~15 ms for an fsync). The
+  widget's gateway keeps one httpx client (making one costs ~100 ms of CPU).
+- What a search turn still costs Rasa (cProfile, in process): the NLU parse about 23 ms, of which the
+  numpy all-MiniLM-L6-v2 featurizer is 11-13 ms whatever the message length (3 word pieces 12 ms, 18 word
+  pieces 16 ms: the six layers' weights are read from memory for every message; matrix-vector products
+  or the other operand order gained at most 10%, not kept) and DIET's entity tagging about 7 ms; the
+  tracker store about 10 ms (reading and replaying the conversation, and a ~3 ms SQLite commit); the
+  rule and memoization policies about 5 ms; the two action calls about 6 ms.
+- Two Rasa processes on one tracker database (an experiment, conversations split between them): paced
+  p95 100 and 140 ms against 143 and 123 ms with one process; no pause p95 465 against 740 ms. Beyond
+  one machine's cores, more simultaneous conversations need the scale-out mode (docs/deployment.md).
 """
 
 
