@@ -63,6 +63,25 @@ def use_wal_journal(engine: sa.engine.Engine) -> None:
     engine.dispose()  # connections made while Rasa created the tables reconnect with the pragmas
 
 
+def pooled_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
+    """SQLite only: the same database behind a pool that keeps its connections open.
+
+    SQLAlchemy 1.4 gives a file database a ``NullPool``, so every read and every write of a turn opened the
+    file again, set the journal up again and started with a cold page cache. Rasa calls the store from its
+    event loop thread; ``check_same_thread=False`` lets the pool hand a connection to whichever thread asks.
+    Other databases (PostgreSQL in the scale-out mode) keep Rasa's engine."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    engine.dispose()
+    return sa.create_engine(
+        engine.url,
+        poolclass=sa.pool.QueuePool,
+        pool_size=2,
+        max_overflow=2,
+        connect_args={"check_same_thread": False},
+    )
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that redacts events before they are written and purges old conversations."""
 
@@ -76,6 +95,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, **kwargs)
+        pooled = pooled_sqlite_engine(self.engine)
+        if pooled is not self.engine:
+            self.engine = pooled
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         use_wal_journal(self.engine)
         days = float(retention_days) if retention_days not in (None, "") else 0.0
         self.retention_seconds = days * 86400.0 if days > 0 else None

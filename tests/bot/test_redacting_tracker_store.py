@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
@@ -137,6 +138,24 @@ def test_a_sqlite_store_writes_through_a_write_ahead_log(sqlite_store, domain):
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     assert asyncio.run(store.retrieve("conv-wal")) is not None
     assert "conv-wal" in raw_sqlite_dump(db)  # another reader sees the committed turn
+
+
+def test_a_sqlite_store_keeps_its_connections_open_between_turns(sqlite_store, domain):
+    """SQLAlchemy 1.4 opens a file database anew for every session (NullPool); the store pools them."""
+    store, db = sqlite_store
+    opened = []
+    sa.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    for turn in range(5):
+        tracker = asyncio.run(store.retrieve("conv-pool")) or make_tracker(domain, "conv-pool")
+        tracker.update(UserUttered(f"turn {turn}"))
+        asyncio.run(store.save(tracker))
+    assert len(opened) <= 1, opened  # 10 sessions, at most one new connection
+    events = asyncio.run(store.retrieve("conv-pool")).events
+    assert [e.text for e in events if isinstance(e, UserUttered)][-5:] == [f"turn {n}" for n in range(5)]
+    with sqlite3.connect(db) as con:  # another connection sees every event, each written once
+        assert con.execute("select count(*) from events where sender_id = 'conv-pool'").fetchone()[0] == len(
+            events
+        )
 
 
 def test_saved_tracker_has_no_personal_data_in_the_file(sqlite_store, domain):
