@@ -65,10 +65,16 @@ SEARCH_QUESTIONS = [
 GREETINGS = ["hello", "hi there", "good morning", "hiya", "hello again", "hi"]
 # Found by profiling (cProfile of the Rasa agent in-process, and the action server called directly) and
 # kept here so the section stays whole when the benchmark rewrites it.
-NOTES = """- Runs differ on the shared machine, most of all the paced p95 (the slowest 6 of 120 turns): runs within
-  40 minutes on 2026-11-30, idle machine, the same code, gave a paced search p95 of 192 and 145 ms (120
-  turns each), and 143 and 123 ms (60 turns each). Compare runs only together with their load, and
-  several of them.
+NOTES = """- Runs differ on the shared machine, most of all the paced p95 (the slowest 6 of 120 turns). The paced
+  search p95 on 2026-11-30, idle machine, as the changes below went in: 206 ms (TEDPolicy dropped; 60
+  paced turns then), 192 and 153 ms (and the selective domain; the same code, ten minutes apart), then 141
+  and 140 ms (and pooled SQLite connections; two runs three minutes apart, the table above is the first).
+  Experiments in between gave 145 ms (120 turns), 143 and 123 ms (60 turns each). Compare runs only
+  together with their load, and several of them.
+- 2026-11-30, the SQLite tracker store keeps its connections in a pool (`pooled_sqlite_engine` in
+  `rasa_addons/redacting_tracker_store.py`): SQLAlchemy 1.4 gave the file a NullPool, so every read and
+  write of a turn reopened it, set the journal up again and started with a cold page cache. Saving a turn,
+  p50 in process: 6.1 -> 4.4 ms.
 - 2026-11-30, TEDPolicy dropped (every flow is a rule; conversation tests and `make eval-bot` 60/60
   unchanged). Rasa in-process against the same action server, p50: search turn 82 -> 60 ms, greeting
   52 -> 38 ms; Rasa's CPU per search turn 67 -> 51 ms.
