@@ -1,7 +1,8 @@
 """After the emergency contacts (a plain response, said first): the council's own safeguarding contact.
 
 The contact is a setting staff fill in (GET /api/councils/{council}/help); it may be empty, and then
-the family is pointed to 999 and a trusted adult. Never a made-up number.
+the family is pointed to 999 and a trusted adult. Never a made-up number. When the widget has already shown
+its emergency card for this message (slot emergency_card_shown), this action says nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ class ActionSafeguardingContacts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if tracker.get_slot("emergency_card_shown"):
-            return []  # the widget's emergency card above shows the council's contact, and the short line a trusted adult
+            # The widget's emergency card above carries the council's contact, and the short variant of
+            # utter_emergency_contacts already says to talk to a trusted adult.
+            return []
         contact = None
         try:
             card = await get_client().council_help(common.council(tracker))
